@@ -1,0 +1,1 @@
+"""The app process: channel adapters, the Rasa action endpoint, the retriever, health."""

@@ -1,0 +1,58 @@
+"""One settings object for the app process, read from the environment (prefix-free names)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    # Token for Rasa's HTTP API (`rasa run --auth-token`); needed when Rasa is reachable
+    # from outside the host (docker-compose). Empty: no token.
+    rasa_token: str = ""
+    rasa_timeout_seconds: float = 20.0
+
+    knowledge_dir: Path = REPO_ROOT / "knowledge"
+    data_dir: Path = REPO_ROOT / "var"
+    embedding_model_dir: Path = REPO_ROOT / "models" / "multilingual-e5-small"
+    index_dir: Path = REPO_ROOT / "var" / "index"
+
+    # Longest message we accept from a resident (characters). Longer ones get a polite reply.
+    max_message_chars: int = Field(default=1000, ge=10)
+
+    line_channel_secret: str = ""
+    line_channel_access_token: str = ""
+    line_api_endpoint: str = "https://api.line.me"
+
+    # Load the knowledge index at start-up. Tests of the HTTP layer alone may switch it off.
+    load_knowledge_index: bool = True
+
+    @model_validator(mode="after")
+    def _line_all_or_nothing(self) -> Settings:
+        """Refuse half a LINE configuration: a webhook that cannot reply loses messages."""
+        if bool(self.line_channel_secret) != bool(self.line_channel_access_token):
+            raise ValueError(
+                "Set both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN, or neither."
+            )
+        return self
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "app.sqlite3"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,23 @@
+"""The polite 'cannot answer' reply, always with a contact, never with a guessed answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.contact_response import contact_values
+from bot.actions.services import get_services
+
+
+class ActionCannotAnswer(Action):
+    def name(self) -> str:
+        return "action_cannot_answer"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        contact = get_services().municipality.fallback_contact
+        dispatcher.utter_message(response="utter_cannot_answer", **contact_values(contact))
+        return []

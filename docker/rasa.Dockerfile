@@ -1,0 +1,19 @@
+# Rasa server image: the same pinned install as `python3 -m stack setup` (requirements/rasa.lock).
+FROM python:3.11.7-slim
+ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 RASA_TELEMETRY_ENABLED=false \
+    TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH=/app
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+COPY requirements/rasa.lock requirements/rasa.lock
+RUN pip install setuptools==70.3.0 \
+ && pip install --no-deps -r requirements/rasa.lock \
+ && pip install --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+COPY japanese_text japanese_text
+COPY knowledge/lexicon.yml knowledge/lexicon.yml
+COPY bot bot
+RUN rasa train --config bot/config.yml --domain bot/domain.yml --data bot/data \
+      --out models --fixed-model-name bot
+RUN useradd --create-home rasa && mkdir -p /app/var && chown -R rasa /app/var
+USER rasa
+EXPOSE 5005
+CMD ["sh", "-c", "rasa run --enable-api --interface 0.0.0.0 --port 5005 --model models/bot.tar.gz --endpoints bot/endpoints.docker.yml --credentials bot/credentials.yml --auth-token \"$RASA_TOKEN\""]

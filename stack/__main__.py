@@ -1,0 +1,65 @@
+"""`python3 -m stack run` serves everything; `python3 -m stack test` runs every test.
+
+Both build what is missing first (environments, models, index) and skip what is current.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from stack import VAR_DIR, environments, rasa_model
+from stack.progress import say
+
+
+def cmd_setup(_: argparse.Namespace) -> int:
+    environments.ensure_all()
+    from stack import artefacts
+
+    artefacts.ensure_all()
+    rasa_model.ensure_trained()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from stack.supervisor import Ports, Supervisor, build_children
+
+    if not args.no_setup:
+        cmd_setup(args)
+    ports = Ports(host=args.host, app=args.port, rasa=args.rasa_port)
+    model = rasa_model.model_path()
+    var_dir = Path(args.var_dir) if args.var_dir else VAR_DIR
+    return Supervisor(build_children(model, ports, var_dir), ports).run()
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from stack.test_suite import run_suite
+
+    cmd_setup(args)
+    return run_suite(pytest_args=args.pytest_args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python3 -m stack")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="create environments, models and index; train Rasa")
+    run = sub.add_parser("run", help="serve the web chat on http://127.0.0.1:8000")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--rasa-port", type=int, default=5005)
+    run.add_argument("--var-dir", help="where databases and logs go (default: var/)")
+    run.add_argument("--no-setup", action="store_true", help="skip the set-up checks")
+    test = sub.add_parser("test", help="run the whole test suite")
+    test.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
+    args = parser.parse_args(argv)
+    handlers = {"setup": cmd_setup, "run": cmd_run, "test": cmd_test}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

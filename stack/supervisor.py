@@ -1,0 +1,192 @@
+"""Starts the Rasa server and the app, waits until ready, restarts crashes, stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stack import REPO_ROOT, VAR_DIR
+from stack.environments import APP, RASA
+from stack.progress import say
+from stack.rasa_model import rasa_env
+
+READY_TIMEOUT_SECONDS = 600
+MAX_BACKOFF_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Ports:
+    host: str = "127.0.0.1"
+    app: int = 8000
+    rasa: int = 5005
+
+    @property
+    def app_url(self) -> str:
+        return f"http://{self.host}:{self.app}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa}"
+
+
+@dataclass
+class Child:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+    next_start: float = 0.0
+    started_at: float = field(default=0.0)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command, cwd=REPO_ROOT, env=self.env, start_new_session=True
+        )
+        self.started_at = time.monotonic()
+        say(f"started {self.name} (pid {self.process.pid})")
+
+    def exited(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        except ProcessLookupError:
+            pass
+
+
+def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[Child]:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    r_env = rasa_env()
+    r_env["ACTION_ENDPOINT_URL"] = f"{ports.app_url}/webhook"
+    r_env["TRACKER_DB"] = str(var_dir / "rasa_tracker.sqlite3")
+    rasa_cmd = [
+        str(RASA.bin("rasa")),
+        "run",
+        "--enable-api",
+        "--interface",
+        ports.host,
+        "--port",
+        str(ports.rasa),
+        "--model",
+        str(model),
+        "--endpoints",
+        "bot/endpoints.yml",
+        "--credentials",
+        "bot/credentials.yml",
+    ]
+    token = os.environ.get("RASA_TOKEN", "")
+    if token:
+        rasa_cmd += ["--auth-token", token]
+
+    a_env = dict(os.environ)
+    a_env.update(
+        {
+            "RASA_URL": ports.rasa_url,
+            "DATA_DIR": str(var_dir),
+            "INDEX_DIR": str(var_dir / "index"),
+            # One torch/BLAS thread per process: two threads collapse on this 2-core machine.
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "TOKENIZERS_PARALLELISM": "false",
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+        }
+    )
+    app_cmd = [
+        str(APP.bin("uvicorn")),
+        "app.main:create_app",
+        "--factory",
+        "--host",
+        ports.host,
+        "--port",
+        str(ports.app),
+        "--no-access-log",
+    ]
+    return [Child("rasa", rasa_cmd, r_env), Child("app", app_cmd, a_env)]
+
+
+def wait_ready(url: str, children: list[Child], timeout: float = READY_TIMEOUT_SECONDS) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in children:
+            if child.exited() is not None:
+                say(f"{child.name} exited with code {child.exited()} while starting")
+                return False
+        try:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=3) as response:  # noqa: S310
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(1.0)
+    return False
+
+
+class Supervisor:
+    """Keeps the children running until asked to stop (Ctrl-C or SIGTERM)."""
+
+    def __init__(self, children: list[Child], ports: Ports) -> None:
+        self.children = children
+        self.ports = ports
+        self._stopping = False
+
+    def _request_stop(self, signum: int, frame: object) -> None:
+        self._stopping = True
+
+    def run(self) -> int:
+        signal.signal(signal.SIGINT, self._request_stop)
+        signal.signal(signal.SIGTERM, self._request_stop)
+        for child in self.children:
+            child.start()
+        started = time.monotonic()
+        say("waiting until the service is ready ...")
+        if not wait_ready(self.ports.app_url, self.children) and not self._stopping:
+            say("the service did not become ready; stopping")
+            self.stop()
+            return 1
+        say(f"ready in {time.monotonic() - started:.1f} s")
+        say(f"web chat: {self.ports.app_url}/   kiosk: {self.ports.app_url}/kiosk   (Ctrl-C stops)")
+        while not self._stopping:
+            self._restart_crashed()
+            time.sleep(0.5)
+        self.stop()
+        return 0
+
+    def _restart_crashed(self) -> None:
+        now = time.monotonic()
+        for child in self.children:
+            code = child.exited()
+            if code is None:
+                continue
+            if child.next_start == 0.0:
+                uptime = now - child.started_at
+                backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** min(child.restarts, 5))
+                if uptime > 60:
+                    child.restarts = 0
+                    backoff = 1.0
+                child.next_start = now + backoff
+                say(f"{child.name} exited with code {code}; restarting in {backoff:.0f} s")
+            elif now >= child.next_start:
+                child.restarts += 1
+                child.next_start = 0.0
+                child.start()
+
+    def stop(self) -> None:
+        say("stopping ...")
+        for child in reversed(self.children):
+            child.stop()
+        say("stopped")

@@ -1,0 +1,122 @@
+"""The whole test suite, in the order that fails fastest on the commonest mistakes.
+
+Each step runs in the environment it needs: Rasa's commands and the tokenizer's unit tests in
+Rasa's, everything else (app, retriever, channels, end-to-end, browser) in the app's.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+
+from stack import REPO_ROOT, VAR_DIR
+from stack.environments import APP, RASA
+from stack.progress import say
+from stack.rasa_model import model_path, rasa_env
+
+RESULTS_DIR = VAR_DIR / "test-results"
+_PYTEST_SUMMARY = re.compile(r"(\d+) (passed|failed|error|errors)\b")
+
+
+@dataclass
+class StepResult:
+    name: str
+    ok: bool
+    seconds: float
+    passed: int = 0
+    failed: int = 0
+
+
+def _run(name: str, command: list[str], *, env: dict[str, str] | None = None) -> StepResult:
+    say(f"--- {name}")
+    started = time.monotonic()
+    process = subprocess.run(
+        command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    output = process.stdout.decode("utf-8", errors="replace")
+    print(output, end="" if output.endswith("\n") else "\n", flush=True)
+    result = StepResult(name, process.returncode == 0, time.monotonic() - started)
+    if "pytest" in " ".join(command):
+        tail = output.strip().splitlines()[-1] if output.strip() else ""
+        for count, word in _PYTEST_SUMMARY.findall(tail):
+            if word == "passed":
+                result.passed += int(count)
+            else:
+                result.failed += int(count)
+        if result.passed == 0:
+            result.ok = False  # a test step that ran nothing has not tested anything
+    else:
+        result.passed, result.failed = (1, 0) if result.ok else (0, 1)
+    return result
+
+
+def run_suite(pytest_args: list[str] | None = None) -> int:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    app_python = str(APP.python)
+    rasa = str(RASA.bin("rasa"))
+    model = str(model_path())
+    r_env = rasa_env()
+    extra = list(pytest_args or [])
+
+    steps = [
+        ("ruff", [str(APP.bin("ruff")), "check", "."], None),
+        ("knowledge check", [app_python, "-m", "knowledge", "check"], None),
+        (
+            "rasa data validate",
+            [
+                rasa,
+                "data",
+                "validate",
+                "--config",
+                "bot/config.yml",
+                "--domain",
+                "bot/domain.yml",
+                "--data",
+                "bot/data",
+                "--fail-on-warnings",
+            ],
+            r_env,
+        ),
+        (
+            "rasa story tests",
+            [
+                rasa,
+                "test",
+                "core",
+                "--model",
+                model,
+                "--stories",
+                "bot/tests",
+                "--endpoints",
+                "bot/endpoints.yml",
+                "--fail-on-prediction-errors",
+                "--out",
+                str(RESULTS_DIR / "core"),
+            ],
+            r_env,
+        ),
+        (
+            "pytest (Rasa environment: NLU components)",
+            [str(RASA.python), "-m", "pytest", "tests/bot", "-p", "no:cacheprovider", *extra],
+            r_env,
+        ),
+        (
+            "pytest (app environment: app, retrieval, channels, end-to-end, browser)",
+            [app_python, "-m", "pytest", "tests", "--ignore=tests/bot", *extra],
+            None,
+        ),
+    ]
+    results = []
+    for name, command, env in steps:
+        results.append(_run(name, command, env=env))
+        if not results[-1].ok:
+            say(f"FAILED: {name}")
+    say("summary:")
+    for r in results:
+        say(f"  {'ok  ' if r.ok else 'FAIL'} {r.name} ({r.seconds:.1f} s)")
+    passed = sum(r.passed for r in results)
+    failed = sum(r.failed for r in results) + sum(1 for r in results if not r.ok and r.failed == 0)
+    print(f"total: {passed} passed, {failed} failed", flush=True)
+    return 0 if all(r.ok for r in results) else 1
