@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.conversation import ConversationService
+from app.knowledge_runtime import KnowledgeRuntime
 from app.rasa_client import RasaClient
 from app.settings import Settings
 from knowledge.municipality import Municipality
@@ -19,7 +20,7 @@ class AppState:
     municipality: Municipality
     rasa: RasaClient
     conversation: ConversationService
-    knowledge_index: object | None = None  # retrieval.KnowledgeService once loaded
+    knowledge: KnowledgeRuntime | None = None
 
 
 def get_state(request: Request) -> AppState:

@@ -20,7 +20,7 @@ async def readyz(state: StateDep) -> JSONResponse:
     checks = {
         "rasa": await state.rasa.is_ready(),
         "knowledge_index": (not state.settings.load_knowledge_index)
-        or state.knowledge_index is not None,
+        or (state.knowledge is not None and state.knowledge.service is not None),
     }
     ready = all(checks.values())
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)

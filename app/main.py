@@ -16,6 +16,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import action_endpoint, health
 from app.body_limit import BodySizeLimitMiddleware
 from app.conversation import ConversationService
+from app.knowledge_runtime import KnowledgeRuntime
+from bot.actions.services import ActionServices, configure
+from knowledge.unanswered import UnansweredLog
 from app.dependencies import AppState
 from app.rasa_client import RasaClient
 from app.settings import Settings, get_settings
@@ -46,9 +49,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
         )
         app.state.app_state = state
+        runtime: KnowledgeRuntime | None = None
+        unanswered = UnansweredLog(settings.database_path)
+        configure(ActionServices(municipality, None, unanswered))
+        if settings.load_knowledge_index:
+            runtime = KnowledgeRuntime(
+                settings.knowledge_dir,
+                settings.embedding_model_dir,
+                settings.index_dir,
+                unanswered,
+            )
+            await runtime.load()
+            runtime.start_watching()
+            state.knowledge = runtime
         try:
             yield
         finally:
+            if runtime:
+                await runtime.stop()
             await rasa.close()
 
     app = FastAPI(title="自治体チャットボット", lifespan=lifespan)

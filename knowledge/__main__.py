@@ -15,7 +15,21 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="validate FAQ, plans, lexicon and municipality files")
     check.add_argument("--dir", type=Path, default=KNOWLEDGE_DIR)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    unanswered = sub.add_parser(
+        "unanswered", help="questions residents asked that the bot could not answer"
+    )
+    unanswered.add_argument("--db", type=Path, default=Path("var/app.sqlite3"))
+    unanswered.add_argument("--format", choices=("md", "csv"), default="md")
     args = parser.parse_args(argv)
+    if args.command == "unanswered":
+        from knowledge.unanswered import UnansweredLog, to_csv, to_markdown
+
+        if not args.db.is_file():
+            print(f"no database at {args.db} (nothing recorded yet)", file=sys.stderr)
+            return 1
+        rows = UnansweredLog(args.db).rows()
+        print(to_markdown(rows) if args.format == "md" else to_csv(rows), end="")
+        return 0
     if args.command == "check":
         from knowledge.check import main as check_main
 

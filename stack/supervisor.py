@@ -8,6 +8,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,9 +120,14 @@ def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[C
     return [Child("rasa", rasa_cmd, r_env), Child("app", app_cmd, a_env)]
 
 
-def wait_ready(url: str, children: list[Child], timeout: float = READY_TIMEOUT_SECONDS) -> bool:
+def wait_ready(
+    url: str,
+    children: list[Child],
+    timeout: float = READY_TIMEOUT_SECONDS,
+    stop_requested: Callable[[], bool] = lambda: False,
+) -> bool:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stop_requested():
         for child in children:
             if child.exited() is not None:
                 say(f"{child.name} exited with code {child.exited()} while starting")
@@ -154,7 +160,8 @@ class Supervisor:
             child.start()
         started = time.monotonic()
         say("waiting until the service is ready ...")
-        if not wait_ready(self.ports.app_url, self.children) and not self._stopping:
+        ready = wait_ready(self.ports.app_url, self.children, stop_requested=lambda: self._stopping)
+        if not ready and not self._stopping:
             say("the service did not become ready; stopping")
             self.stop()
             return 1

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.contact_response import contact_values
+from bot.actions.answer_question import utter_cannot_answer
 from bot.actions.services import get_services
 
 
@@ -18,6 +18,5 @@ class ActionCannotAnswer(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        contact = get_services().municipality.fallback_contact
-        dispatcher.utter_message(response="utter_cannot_answer", **contact_values(contact))
+        utter_cannot_answer(dispatcher, get_services())
         return []

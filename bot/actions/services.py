@@ -14,6 +14,7 @@ from knowledge import KNOWLEDGE_DIR
 from knowledge.municipality import Municipality
 
 if TYPE_CHECKING:
+    from knowledge.unanswered import UnansweredLog
     from retrieval.knowledge_service import KnowledgeService
 
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 class ActionServices:
     municipality: Municipality
     knowledge: KnowledgeService | None = None
+    unanswered: UnansweredLog | None = None
 
 
 _services: ActionServices | None = None

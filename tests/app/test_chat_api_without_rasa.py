@@ -72,7 +72,9 @@ async def test_huge_body_is_rejected_before_reading(client_without_rasa: httpx.A
     assert response.json() == {"error": "request body too large"}
 
 
-async def test_personal_data_never_reaches_the_reply(client_without_rasa: httpx.AsyncClient) -> None:
+async def test_personal_data_never_reaches_the_reply(
+    client_without_rasa: httpx.AsyncClient,
+) -> None:
     response = await client_without_rasa.post(
         "/api/chat", json={"session_id": "a", "text": "私のマイナンバーは123456789018です"}
     )

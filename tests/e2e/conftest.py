@@ -58,8 +58,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     log_path = var_dir / "stack.log"
     app_port, rasa_port = unused_port(), unused_port()
     command = [
-        sys.executable, "-m", "stack", "run", "--no-setup",
-        "--port", str(app_port), "--rasa-port", str(rasa_port), "--var-dir", str(var_dir),
+        sys.executable,
+        "-m",
+        "stack",
+        "run",
+        "--no-setup",
+        "--port",
+        str(app_port),
+        "--rasa-port",
+        str(rasa_port),
+        "--var-dir",
+        str(var_dir),
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINE_")}
     with log_path.open("wb") as log:
@@ -67,8 +76,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
             command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
         )
     running = RunningStack(
-        process, f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{rasa_port}", app_port,
-        var_dir, log_path,
+        process,
+        f"http://127.0.0.1:{app_port}",
+        f"http://127.0.0.1:{rasa_port}",
+        app_port,
+        var_dir,
+        log_path,
     )
     try:
         wait_until_ready(running.app_url, process, START_TIMEOUT_SECONDS)

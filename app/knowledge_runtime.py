@@ -1,0 +1,78 @@
+"""Keeps the knowledge index loaded and swaps in a new one when staff change knowledge/.
+
+The new index is built in a worker thread while the old one keeps answering; the swap is a
+single reference assignment, so residents never see downtime or a half-built index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from pathlib import Path
+
+from bot.actions.services import ActionServices, configure
+from knowledge.municipality import Municipality
+from knowledge.unanswered import UnansweredLog
+from retrieval.embedder import SentenceTransformerEmbedder
+from retrieval.knowledge_service import KnowledgeService
+
+logger = logging.getLogger(__name__)
+
+WATCH_INTERVAL_SECONDS = 30.0
+
+
+def knowledge_fingerprint(knowledge_dir: Path) -> str:
+    """Cheap change detection: names, sizes and modification times of the data files."""
+    digest = hashlib.sha256()
+    for path in sorted(knowledge_dir.rglob("*")):
+        if path.is_file() and path.suffix in (".yml", ".yaml", ".md"):
+            stat = path.stat()
+            digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+class KnowledgeRuntime:
+    def __init__(
+        self, knowledge_dir: Path, model_dir: Path, index_dir: Path, unanswered: UnansweredLog
+    ) -> None:
+        self.knowledge_dir = knowledge_dir
+        self.index_dir = index_dir
+        self.embedder = SentenceTransformerEmbedder(model_dir)
+        self.unanswered = unanswered
+        self.service: KnowledgeService | None = None
+        self.municipality: Municipality | None = None
+        self._fingerprint = ""
+        self._task: asyncio.Task[None] | None = None
+
+    def _build(self) -> tuple[Municipality, KnowledgeService]:
+        municipality = Municipality.load(self.knowledge_dir / "municipality.yml")
+        service = KnowledgeService.build(
+            self.knowledge_dir, municipality, self.embedder, self.index_dir
+        )
+        return municipality, service
+
+    async def load(self) -> None:
+        fingerprint = knowledge_fingerprint(self.knowledge_dir)
+        municipality, service = await asyncio.to_thread(self._build)
+        self.municipality, self.service = municipality, service
+        self._fingerprint = fingerprint
+        configure(ActionServices(municipality, service, self.unanswered))
+
+    def start_watching(self, interval: float = WATCH_INTERVAL_SECONDS) -> None:
+        self._task = asyncio.create_task(self._watch(interval))
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+    async def _watch(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if knowledge_fingerprint(self.knowledge_dir) != self._fingerprint:
+                    logger.info("knowledge changed: rebuilding the index in the background")
+                    await self.load()
+                    logger.info("knowledge index swapped in (%s)", self.service.key)
+            except Exception:  # keep serving the old index; staff see the error in the log
+                logger.exception("reloading the knowledge failed; keeping the previous index")

@@ -1,0 +1,72 @@
+"""Okapi BM25 over an inverted index (plain Python: the corpus is a few thousand documents)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+
+class BM25Index:
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        if k1 < 0 or not 0 <= b <= 1:
+            raise ValueError("BM25 needs k1 >= 0 and 0 <= b <= 1")
+        self.k1 = k1
+        self.b = b
+        self._postings: dict[str, list[tuple[int, int]]] = {}
+        self._lengths: list[int] = []
+        self._idf: dict[str, float] = {}
+        self._average_length = 0.0
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    def build(self, documents_terms: Sequence[Sequence[str]]) -> BM25Index:
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self._lengths = []
+        for doc_index, terms in enumerate(documents_terms):
+            self._lengths.append(len(terms))
+            for term, count in Counter(terms).items():
+                postings[term].append((doc_index, count))
+        self._postings = dict(postings)
+        n = len(self._lengths)
+        self._average_length = (sum(self._lengths) / n) if n else 0.0
+        self._idf = {
+            term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for term, p in postings.items()
+        }
+        return self
+
+    def scores(self, query_terms: Sequence[str]) -> dict[int, float]:
+        """Scores of the documents that contain at least one query term."""
+        result: dict[int, float] = defaultdict(float)
+        average = self._average_length or 1.0
+        for term, query_count in Counter(query_terms).items():
+            postings = self._postings.get(term)
+            if not postings:
+                continue
+            idf = self._idf[term]
+            for doc_index, count in postings:
+                norm = self.k1 * (1 - self.b + self.b * self._lengths[doc_index] / average)
+                result[doc_index] += query_count * idf * count * (self.k1 + 1) / (count + norm)
+        return dict(result)
+
+    def to_state(self) -> dict:
+        return {
+            "k1": self.k1,
+            "b": self.b,
+            "postings": self._postings,
+            "lengths": self._lengths,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> BM25Index:
+        index = cls(state["k1"], state["b"])
+        index._lengths = list(state["lengths"])
+        index._postings = {t: [tuple(p) for p in ps] for t, ps in state["postings"].items()}
+        n = len(index._lengths)
+        index._average_length = (sum(index._lengths) / n) if n else 0.0
+        index._idf = {
+            term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
+            for term, p in index._postings.items()
+        }
+        return index

@@ -1,0 +1,63 @@
+"""Text -> unit vectors. The real implementation wraps a sentence-transformers model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+QUERY_PROMPT = "query"
+PASSAGE_PROMPT = "passage"
+
+
+class Embedder(Protocol):
+    model_id: str
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    """E5-style asymmetric encoding through the model's named prompts ("query", "passage")."""
+
+    def __init__(self, model_dir: Path, *, batch_size: int = 32, show_progress: bool = False):
+        if not model_dir.is_dir():
+            raise FileNotFoundError(
+                f"embedding model not found at {model_dir}; run `python3 -m stack setup`"
+            )
+        self.model_dir = model_dir
+        self.model_id = model_dir.name
+        self.batch_size = batch_size
+        self.show_progress = show_progress
+        self._model: SentenceTransformer | None = None
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            from retrieval.embedding_model import load_embedding_model
+
+            self._model = load_embedding_model(self.model_dir)
+
+    def _encode(self, texts: Sequence[str], prompt_name: str) -> np.ndarray:
+        self.warm_up()
+        assert self._model is not None
+        vectors = self._model.encode(
+            list(texts),
+            prompt_name=prompt_name,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=self.show_progress and len(texts) > self.batch_size,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, QUERY_PROMPT)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, PASSAGE_PROMPT)

@@ -1,0 +1,207 @@
+"""The knowledge the bot answers from: curated FAQ + plan passages behind a hybrid index.
+
+Builds `Document`s from knowledge/, keeps the index on disk keyed by a hash of everything
+that shapes it (documents, model, retriever settings), and decides whether an answer is good
+enough to give or the bot should abstain and name a contact instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.loader import KnowledgeBase, load_knowledge
+from knowledge.municipality import Municipality
+from retrieval.documents import Document, ScoredDocument
+from retrieval.embedder import Embedder
+from retrieval.hybrid import FusionConfig, HybridRetriever
+from retrieval.text_analysis import TermAnalyzer
+
+logger = logging.getLogger(__name__)
+
+INDEX_FORMAT_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class AbstentionPolicy:
+    """Below these scores the bot says it cannot answer (calibrated on bench/ dev sets)."""
+
+    # best dense cosine (query vs. the document's best vector) needed to answer at all
+    min_dense_score: float = 0.84
+    # a fused-score gap smaller than this between the top two makes them "close"
+    related_gap: float = 0.08
+
+
+@dataclass(frozen=True)
+class AnswerDecision:
+    best: ScoredDocument | None
+    related: list[ScoredDocument]
+    candidates: list[ScoredDocument]
+
+    @property
+    def abstained(self) -> bool:
+        return self.best is None
+
+
+def faq_documents(base: KnowledgeBase) -> list[Document]:
+    documents = []
+    for item in base.faqs:
+        entry = item.entry
+        documents.append(
+            Document(
+                id=entry.id,
+                title=entry.question,
+                body=entry.answer,
+                phrasings=(entry.question, *entry.alternates),
+                metadata={
+                    "kind": "faq",
+                    "category": entry.category,
+                    "topic": entry.topic,
+                    "procedure": entry.procedure,
+                    "aspect": entry.aspect,
+                    "contact": entry.contact,
+                    "steps": list(entry.steps),
+                    "url": entry.url or entry.source.url,
+                    "source": {
+                        "title": entry.source.title,
+                        "date": entry.source.date,
+                        "url": entry.source.url,
+                    },
+                },
+            )
+        )
+    return documents
+
+
+def plan_documents(base: KnowledgeBase) -> list[Document]:
+    return [
+        Document(
+            id=p.id,
+            title=p.title,
+            body=p.text,
+            metadata={
+                "kind": "plan",
+                "url": p.url,
+                "source": {"title": p.doc_title, "date": p.date, "url": p.url},
+            },
+        )
+        for p in base.passages
+    ]
+
+
+def index_key(documents: list[Document], model_id: str, fusion: FusionConfig) -> str:
+    digest = hashlib.sha256(f"{INDEX_FORMAT_VERSION}|{model_id}|{fusion}".encode())
+    for doc in documents:
+        digest.update(doc.fingerprint().encode() + b"\x1e")
+    return digest.hexdigest()[:20]
+
+
+class KnowledgeService:
+    def __init__(
+        self,
+        documents: list[Document],
+        retriever: HybridRetriever,
+        policy: AbstentionPolicy | None = None,
+        *,
+        key: str = "",
+    ) -> None:
+        self.documents = documents
+        self.retriever = retriever
+        self.policy = policy or AbstentionPolicy()
+        self.key = key
+        self._by_id = {d.id: d for d in documents}
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def build(
+        cls,
+        knowledge_dir: Path,
+        municipality: Municipality,
+        embedder: Embedder,
+        index_dir: Path,
+        *,
+        fusion: FusionConfig | None = None,
+        policy: AbstentionPolicy | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> KnowledgeService:
+        """Loads the index for the current knowledge, building it first if it is missing."""
+        say = progress or logger.info
+        base = load_knowledge(knowledge_dir, municipality)
+        documents = faq_documents(base) + plan_documents(base)
+        fusion = fusion or FusionConfig()
+        key = index_key(documents, embedder.model_id, fusion)
+        retriever = HybridRetriever(
+            TermAnalyzer(knowledge_dir / "lexicon.yml"), embedder, fusion=fusion
+        )
+        target = index_dir / key
+        if (target / "complete").is_file():
+            retriever.load(target, documents)
+            say(f"knowledge index {key} loaded ({len(documents)} documents)")
+        else:
+            started = time.monotonic()
+            say(f"building knowledge index {key} ({len(documents)} documents) ...")
+            retriever.index(documents, progress=say)
+            partial = index_dir / f".{key}.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            retriever.save(partial)
+            (partial / "manifest.json").write_text(
+                json.dumps({"documents": [d.id for d in documents]}, ensure_ascii=False)
+            )
+            (partial / "complete").write_text("ok\n")
+            shutil.rmtree(target, ignore_errors=True)
+            partial.rename(target)
+            say(f"knowledge index {key} built in {time.monotonic() - started:.1f} s")
+            _remove_old_indexes(index_dir, keep=key)
+        return cls(documents, retriever, policy, key=key)
+
+    # ----------------------------------------------------------------- lookups
+    def document(self, doc_id: str) -> Document | None:
+        return self._by_id.get(doc_id)
+
+    def faqs_where(self, **metadata: str | None) -> list[Document]:
+        return [
+            d
+            for d in self.documents
+            if d.metadata.get("kind") == "faq"
+            and all(d.metadata.get(k) == v for k, v in metadata.items())
+        ]
+
+    def search(self, query: str, top_k: int = 10) -> list[ScoredDocument]:
+        return self.retriever.search(query, top_k=top_k)
+
+    def rank_within(self, query: str, documents: list[Document]) -> list[ScoredDocument]:
+        """Ranks a known subset (e.g. the FAQs of one procedure) by relevance to `query`."""
+        wanted = {d.id for d in documents}
+        hits = [
+            h
+            for h in self.retriever.search(query, top_k=len(self.documents))
+            if h.document.id in wanted
+        ]
+        seen = {h.document.id for h in hits}
+        hits.extend(ScoredDocument(d, 0.0) for d in documents if d.id not in seen)
+        return hits
+
+    def decide(self, query: str) -> AnswerDecision:
+        candidates = self.search(query, top_k=5)
+        if not candidates or candidates[0].dense_score < self.policy.min_dense_score:
+            return AnswerDecision(None, [], candidates)
+        best = candidates[0]
+        related = [
+            c
+            for c in candidates[1:3]
+            if best.score - c.score <= self.policy.related_gap
+            and c.dense_score >= self.policy.min_dense_score
+        ]
+        return AnswerDecision(best, related, candidates)
+
+
+def _remove_old_indexes(index_dir: Path, keep: str) -> None:
+    for path in index_dir.iterdir():
+        if path.is_dir() and path.name != keep and not path.name.startswith("."):
+            shutil.rmtree(path, ignore_errors=True)
