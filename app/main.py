@@ -16,14 +16,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import action_endpoint, health
 from app.body_limit import BodySizeLimitMiddleware
 from app.conversation import ConversationService
-from app.knowledge_runtime import KnowledgeRuntime
-from bot.actions.services import ActionServices, configure
-from knowledge.unanswered import UnansweredLog
 from app.dependencies import AppState
+from app.knowledge_runtime import KnowledgeRuntime
 from app.rasa_client import RasaClient
 from app.settings import Settings, get_settings
-from channels import web
+from bot.actions.services import ActionServices, configure
+from channels import line, web
+from channels.line import LineApi, LineChannel
+from channels.line_event_log import LineEventLog
 from knowledge.municipality import Municipality
+from knowledge.unanswered import UnansweredLog
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +64,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await runtime.load()
             runtime.start_watching()
             state.knowledge = runtime
+        line_api: LineApi | None = None
+        if settings.line_enabled:
+            line_api = LineApi(settings.line_channel_access_token, settings.line_api_endpoint)
+            app.state.line_channel = LineChannel(
+                settings.line_channel_secret,
+                line_api,
+                state.conversation,
+                LineEventLog(settings.database_path),
+            )
         try:
             yield
         finally:
             if runtime:
                 await runtime.stop()
+            if line_api:
+                await line_api.close()
             await rasa.close()
 
     app = FastAPI(title="自治体チャットボット", lifespan=lifespan)
@@ -87,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(web.router)
+    app.include_router(line.router)
     app.include_router(action_endpoint.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
