@@ -13,10 +13,9 @@ import hashlib
 import json
 import logging
 import uuid
-
-import aiohttp
 from typing import Any
 
+import aiohttp
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 from linebot.v3 import WebhookParser

@@ -57,11 +57,16 @@ async def line_client(tmp_path, recorder: LineApiRecorder) -> AsyncIterator[http
             yield client
 
 
-async def post_signed(client: httpx.AsyncClient, body: bytes, secret: str = SECRET) -> httpx.Response:
+async def post_signed(
+    client: httpx.AsyncClient, body: bytes, secret: str = SECRET
+) -> httpx.Response:
     return await client.post(
         "/line/webhook",
         content=body,
-        headers={"Content-Type": "application/json", "X-Line-Signature": line_signature(secret, body)},
+        headers={
+            "Content-Type": "application/json",
+            "X-Line-Signature": line_signature(secret, body),
+        },
     )
 
 
@@ -82,8 +87,17 @@ async def test_every_fixture_event_is_answered_200_and_replied_where_expected(
     # unfollow, leave, beacon, accountLink, member events, unsend, videoPlayComplete and the
     # unknown type do not; event 25 re-delivers event 0 and is answered only once.
     replied_types = {
-        "text": 3, "postback": 4, "follow": 1, "join": 1, "messageEdited": 1,
-        "image": 2, "video": 1, "audio": 1, "location": 1, "sticker": 1, "file": 1,
+        "text": 3,
+        "postback": 4,
+        "follow": 1,
+        "join": 1,
+        "messageEdited": 1,
+        "image": 2,
+        "video": 1,
+        "audio": 1,
+        "location": 1,
+        "sticker": 1,
+        "file": 1,
     }
     assert len(replies) == sum(replied_types.values())
     for call in replies:
@@ -126,7 +140,9 @@ async def test_bad_or_missing_signature_is_400_and_nothing_is_sent(
     if signature is not None:
         headers["X-Line-Signature"] = signature
 
-    response = await line_client.post("/line/webhook", content=FIXTURE.read_bytes(), headers=headers)
+    response = await line_client.post(
+        "/line/webhook", content=FIXTURE.read_bytes(), headers=headers
+    )
 
     assert response.status_code == 400
     assert recorder.calls == []
@@ -201,14 +217,17 @@ async def test_line_user_ids_never_reach_the_logs(
 
 
 async def test_webhook_is_404_when_line_is_not_configured(tmp_path) -> None:
-    settings = Settings(rasa_url="http://127.0.0.1:9", data_dir=tmp_path, load_knowledge_index=False)
+    settings = Settings(
+        rasa_url="http://127.0.0.1:9", data_dir=tmp_path, load_knowledge_index=False
+    )
     app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://app"
-        ) as client:
-            body = FIXTURE.read_bytes()
-            response = await client.post(
-                "/line/webhook", content=body, headers={"X-Line-Signature": line_signature(SECRET, body)}
-            )
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://app"
+    ) as client:
+        body = FIXTURE.read_bytes()
+        response = await client.post(
+            "/line/webhook",
+            content=body,
+            headers={"X-Line-Signature": line_signature(SECRET, body)},
+        )
     assert response.status_code == 404
