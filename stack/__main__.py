@@ -34,9 +34,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
+    from stack.browser import ensure_chromium
     from stack.test_suite import run_suite
 
     cmd_setup(args)
+    ensure_chromium()
     return run_suite(pytest_args=args.pytest_args)
 
 

@@ -221,9 +221,10 @@ async def test_webhook_is_404_when_line_is_not_configured(tmp_path) -> None:
         rasa_url="http://127.0.0.1:9", data_dir=tmp_path, load_knowledge_index=False
     )
     app = create_app(settings)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://app"
-    ) as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app") as client,
+    ):
         body = FIXTURE.read_bytes()
         response = await client.post(
             "/line/webhook",
