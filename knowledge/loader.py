@@ -66,8 +66,13 @@ def load_faq_file(path: Path) -> tuple[list[LoadedFaq], list[Problem]]:
     try:
         data = load_with_lines(path)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return [], [Problem(path, (mark.line + 1) if mark else 1, f"invalid YAML: {error}")]
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        what = " ".join(
+            str(part)
+            for part in (getattr(error, "context", None), getattr(error, "problem", None))
+            if part
+        )
+        return [], [Problem(path, (mark.line + 1) if mark else 1, f"invalid YAML: {what or error}")]
     if data is None:
         return [], []
     if not isinstance(data, list):
