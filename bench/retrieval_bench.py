@@ -1,0 +1,86 @@
+"""Retriever figures on our knowledge: index build time, memory, query latency (1 thread).
+
+.venvs/app/bin/python -m bench.retrieval_bench [--queries N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from bench.figures import rss_mib, summary_ms  # noqa: E402
+from knowledge import KNOWLEDGE_DIR  # noqa: E402
+from knowledge.municipality import Municipality  # noqa: E402
+from retrieval.embedder import SentenceTransformerEmbedder  # noqa: E402
+from retrieval.knowledge_service import KnowledgeService  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MODEL_DIR = Path(os.environ.get("EMBEDDING_MODEL_DIR", REPO_ROOT / "models/multilingual-e5-small"))
+DEV_QUERIES = REPO_ROOT / "tests" / "data" / "retrieval_dev" / "queries.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+
+    import torch
+
+    torch.set_num_threads(1)
+    rss_start = rss_mib()
+    embedder = SentenceTransformerEmbedder(MODEL_DIR)
+    started = time.perf_counter()
+    embedder.warm_up()
+    print(
+        f"model load: {time.perf_counter() - started:.2f} s, RSS {rss_mib():.0f} MiB "
+        f"(process start {rss_start:.0f} MiB)"
+    )
+
+    municipality = Municipality.load(KNOWLEDGE_DIR / "municipality.yml")
+    with tempfile.TemporaryDirectory() as index_dir:
+        started = time.perf_counter()
+        service = KnowledgeService.build(KNOWLEDGE_DIR, municipality, embedder, Path(index_dir))
+        build = time.perf_counter() - started
+        vectors = len(service.retriever._store) if service.retriever._store else 0
+        print(
+            f"index build (cold): {build:.2f} s for {len(service.documents)} documents, "
+            f"{vectors} vectors; RSS {rss_mib():.0f} MiB"
+        )
+        started = time.perf_counter()
+        KnowledgeService.build(KNOWLEDGE_DIR, municipality, embedder, Path(index_dir))
+        print(f"index load (cached): {time.perf_counter() - started:.2f} s")
+
+    if DEV_QUERIES.is_file():
+        queries = [json.loads(line)["text"] for line in DEV_QUERIES.open(encoding="utf-8")]
+    else:
+        queries = [p for d in service.documents for p in d.phrasings]
+    queries = (queries * (args.queries // max(1, len(queries)) + 1))[: args.queries]
+    service.search(queries[0])  # warm-up
+    timings = []
+    decisions = []
+    for query in queries:
+        started = time.perf_counter()
+        decisions.append(service.decide(query))
+        timings.append(time.perf_counter() - started)
+    print(
+        f"query latency, end to end in the retriever (decide: BM25 + encode + FAISS + fusion): "
+        f"{summary_ms(timings)}"
+    )
+    encode = []
+    for query in queries[:100]:
+        started = time.perf_counter()
+        embedder.encode_queries([query])
+        encode.append(time.perf_counter() - started)
+    print(f"of which query encoding alone: {summary_ms(encode)}")
+    print(f"RSS after queries: {rss_mib():.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
