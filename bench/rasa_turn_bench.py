@@ -24,7 +24,9 @@ WITH_ACTION = ["家が火事です", "マイナンバーカードをなくした
 
 def post(url: str, payload: dict) -> float:
     data = json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(  # noqa: S310 - http(s) URLs given on the command line
+        url, data=data, headers={"Content-Type": "application/json"}
+    )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
         response.read()

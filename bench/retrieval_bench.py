@@ -15,11 +15,11 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bench.figures import rss_mib, summary_ms  # noqa: E402
-from knowledge import KNOWLEDGE_DIR  # noqa: E402
-from knowledge.municipality import Municipality  # noqa: E402
-from retrieval.embedder import SentenceTransformerEmbedder  # noqa: E402
-from retrieval.knowledge_service import KnowledgeService  # noqa: E402
+from bench.figures import rss_mib, summary_ms
+from knowledge import KNOWLEDGE_DIR
+from knowledge.municipality import Municipality
+from retrieval.embedder import SentenceTransformerEmbedder
+from retrieval.knowledge_service import KnowledgeService
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODEL_DIR = Path(os.environ.get("EMBEDDING_MODEL_DIR", REPO_ROOT / "models/multilingual-e5-small"))
