@@ -144,7 +144,7 @@ def _build_tokenizer(model: E5S1Model, directory: Path) -> None:
         sep_token=eos,
         unk_token=model.pieces[model.unk],
         pad_token=model.pieces[model.pad],
-        mask_token="<mask>",
+        mask_token="<mask>",  # noqa: S106 - a vocabulary piece, not a password
         model_max_length=model.max_positions,
     )
     fast.save_pretrained(directory)

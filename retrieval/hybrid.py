@@ -73,7 +73,7 @@ class HybridRetriever:
             self._bm25 = BM25Index().build(
                 [self.analyzer.terms(self._bm25_text(d)) for d in self.documents]
             )
-        if self.mode != "bm25":
+        if self.mode != "bm25" and self.documents:
             assert self.embedder is not None
             owners: list[int] = []
             query_side: list[str] = []
@@ -166,5 +166,6 @@ class HybridRetriever:
         self.documents = list(documents)
         self._bm25 = BM25Index.from_state(state["bm25"])
         self._vector_owner = np.array(state["vector_owner"], dtype=np.int64)
-        if self.mode != "bm25":
-            self._store = FaissVectorStore.load(directory / "vectors.faiss")
+        vectors = directory / "vectors.faiss"
+        if self.mode != "bm25" and vectors.is_file():
+            self._store = FaissVectorStore.load(vectors)
