@@ -23,6 +23,15 @@ class Embedder(Protocol):
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+def model_identity(model_dir: Path) -> str:
+    """Name plus the provisioning input hash, so a rebuilt model invalidates cached indexes."""
+    from retrieval.embedding_model import read_provenance
+
+    provenance = read_provenance(model_dir) or {}
+    input_hash = str(provenance.get("input_hash", ""))[:16]
+    return f"{model_dir.name}@{input_hash}" if input_hash else model_dir.name
+
+
 class SentenceTransformerEmbedder:
     """E5-style asymmetric encoding through the model's named prompts ("query", "passage")."""
 
@@ -32,7 +41,7 @@ class SentenceTransformerEmbedder:
                 f"embedding model not found at {model_dir}; run `python3 -m stack setup`"
             )
         self.model_dir = model_dir
-        self.model_id = model_dir.name
+        self.model_id = model_identity(model_dir)
         self.batch_size = batch_size
         self.show_progress = show_progress
         self._model: SentenceTransformer | None = None

