@@ -1,4 +1,4 @@
-"""Staff commands: `python -m knowledge check` and `python -m knowledge unanswered`."""
+"""Staff commands: `python -m knowledge check`, `unanswered` and `export-beir`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     unanswered.add_argument("--db", type=Path, default=Path("var/app.sqlite3"))
     unanswered.add_argument("--format", choices=("md", "csv"), default="md")
+    export = sub.add_parser("export-beir", help="write the knowledge as a BEIR corpus.jsonl")
+    export.add_argument("--dir", type=Path, default=KNOWLEDGE_DIR)
+    export.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
+    if args.command == "export-beir":
+        from knowledge.beir_export import write_corpus
+
+        print(write_corpus(args.dir, args.out))
+        return 0
     if args.command == "unanswered":
         from knowledge.unanswered import UnansweredLog, to_csv, to_markdown
 
