@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 
@@ -88,7 +89,7 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
                 "--model",
                 model,
                 "--stories",
-                "bot/tests",
+                "bot/tests/stories",
                 "--endpoints",
                 "bot/endpoints.yml",
                 "--fail-on-prediction-errors",
@@ -96,6 +97,26 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
                 str(RESULTS_DIR / "core"),
             ],
             r_env,
+        ),
+        (
+            "rasa test nlu (held-out file)",
+            [
+                rasa,
+                "test",
+                "nlu",
+                "--model",
+                model,
+                "--nlu",
+                "bot/tests/nlu/heldout.yml",
+                "--out",
+                str(RESULTS_DIR / "nlu"),
+            ],
+            r_env,
+        ),
+        (
+            "NLU quality floor (held-out intent macro-F1, entity F1)",
+            [sys.executable, "-m", "stack.nlu_report", str(RESULTS_DIR / "nlu")],
+            None,
         ),
         (
             "pytest (Rasa environment: NLU components)",
