@@ -98,7 +98,9 @@ def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[C
         {
             "RASA_URL": ports.rasa_url,
             "DATA_DIR": str(var_dir),
-            "INDEX_DIR": str(var_dir / "index"),
+            # The index is a build artefact addressed by its inputs (knowledge, model), built
+            # by `setup`: every stack on this checkout shares it, whatever its data dir.
+            "INDEX_DIR": str(VAR_DIR / "index"),
             # One torch/BLAS thread per process: two threads collapse on this 2-core machine.
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",

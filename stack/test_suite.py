@@ -108,6 +108,8 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
                 model,
                 "--nlu",
                 "bot/tests/nlu/heldout.yml",
+                "--domain",
+                "bot/domain.yml",
                 "--out",
                 str(RESULTS_DIR / "nlu"),
             ],
