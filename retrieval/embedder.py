@@ -66,7 +66,41 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 1 and self._is_mean_pooled_transformer():
+            return self._encode_one(texts[0], QUERY_PROMPT)
         return self._encode(texts, QUERY_PROMPT)
+
+    def _is_mean_pooled_transformer(self) -> bool:
+        """True for the Transformer -> mean Pooling -> Normalize stack that E5 models use."""
+        self.warm_up()
+        assert self._model is not None
+        modules = list(self._model)
+        return (
+            len(modules) == 3
+            and type(modules[0]).__name__ == "Transformer"
+            and getattr(modules[1], "pooling_mode", None) == "mean"
+            and type(modules[2]).__name__ == "Normalize"
+        )
+
+    def _encode_one(self, text: str, prompt_name: str) -> np.ndarray:
+        """One resident question, per chat turn: the same vector as `encode`, without its
+        batching machinery (about 13 ms of a 38 ms query on one CPU thread)."""
+        import torch
+
+        assert self._model is not None
+        prompt = self._model.prompts.get(prompt_name, "")
+        features = self._model.tokenizer(
+            [prompt + text],
+            return_tensors="pt",
+            truncation=True,
+            max_length=self._model.max_seq_length,
+        )
+        with torch.inference_mode():
+            hidden = self._model[0].auto_model(**features).last_hidden_state
+            mask = features["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            vector = torch.nn.functional.normalize(pooled, dim=-1)
+        return vector.numpy().astype(np.float32)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, PASSAGE_PROMPT)

@@ -1,0 +1,37 @@
+"""The per-turn query path of the embedder gives the same vectors as sentence-transformers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval.embedder import QUERY_PROMPT, SentenceTransformerEmbedder
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "multilingual-e5-small"
+SENTENCES_FILE = Path(__file__).resolve().parents[1] / "data" / "embedding_sentences.txt"
+SENTENCES = [line for line in SENTENCES_FILE.read_text(encoding="utf-8").splitlines() if line]
+EDGE_CASES = ["", "🙂🙂", "ｼﾞｭｳﾐﾝﾋｮｳ", "住民票" * 400]
+
+
+@pytest.fixture(scope="module")
+def embedder() -> SentenceTransformerEmbedder:
+    if not MODEL_DIR.is_dir():
+        pytest.fail("embedding model missing: run `python3 -m stack setup`")
+    return SentenceTransformerEmbedder(MODEL_DIR)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [*SENTENCES[:10], *EDGE_CASES],
+)
+def test_single_query_path_matches_sentence_transformers(
+    embedder: SentenceTransformerEmbedder, text: str
+) -> None:
+    fast = embedder.encode_queries([text])
+    reference = embedder._encode([text], QUERY_PROMPT)
+
+    assert fast.shape == reference.shape == (1, 384)
+    assert float(fast[0] @ reference[0]) > 0.99999
+    assert np.isclose(np.linalg.norm(fast[0]), 1.0, atol=1e-5)
