@@ -105,14 +105,11 @@ class HybridRetriever:
             return {}
         vector = self.embedder.encode_queries([query])
         scores, ids = self._store.search(vector, len(self._store))
-        best: dict[int, float] = {}
-        for score, vector_id in zip(scores[0], ids[0], strict=True):
-            if vector_id < 0:
-                continue
-            owner = int(self._vector_owner[vector_id])
-            if owner not in best:  # results are sorted: the first hit is the best
-                best[owner] = float(score)
-        return best
+        found = ids[0] >= 0
+        owners = self._vector_owner[ids[0][found]]
+        # results are sorted by score: a document's first vector is its best one
+        documents, first = np.unique(owners, return_index=True)
+        return dict(zip(documents.tolist(), scores[0][found][first].tolist(), strict=True))
 
     def score_components(self, query: str) -> tuple[dict[int, float], dict[int, float]]:
         """Dense and BM25 scores by document position, before fusion (for tuning the fusion)."""
