@@ -50,6 +50,9 @@ class KnowledgeRuntime:
         service = KnowledgeService.build(
             self.knowledge_dir, municipality, self.embedder, self.index_dir
         )
+        # A cached index loads without the model; load it (and run one search) now, so the
+        # first resident after start-up does not wait seconds while /readyz already said ready.
+        service.search("マイナンバーカード", top_k=1)
         return municipality, service
 
     async def load(self) -> None:
