@@ -45,12 +45,14 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.show_progress = show_progress
         self._model: SentenceTransformer | None = None
+        self._single_query_path = False
 
     def warm_up(self) -> None:
         if self._model is None:
             from retrieval.embedding_model import load_embedding_model
 
             self._model = load_embedding_model(self.model_dir)
+            self._single_query_path = self._is_mean_pooled_transformer()
 
     def _encode(self, texts: Sequence[str], prompt_name: str) -> np.ndarray:
         self.warm_up()
@@ -66,15 +68,14 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        if len(texts) == 1 and self._is_mean_pooled_transformer():
+        self.warm_up()
+        if len(texts) == 1 and self._single_query_path:
             return self._encode_one(texts[0], QUERY_PROMPT)
         return self._encode(texts, QUERY_PROMPT)
 
     def _is_mean_pooled_transformer(self) -> bool:
         """True for the Transformer -> mean Pooling -> Normalize stack that E5 models use."""
-        self.warm_up()
-        assert self._model is not None
-        modules = list(self._model)
+        modules = list(self._model or [])
         return (
             len(modules) == 3
             and type(modules[0]).__name__ == "Transformer"

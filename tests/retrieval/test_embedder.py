@@ -30,6 +30,7 @@ def test_single_query_path_matches_sentence_transformers(
     embedder: SentenceTransformerEmbedder, text: str
 ) -> None:
     fast = embedder.encode_queries([text])
+    assert embedder._single_query_path, "the E5 stack should take the single-query path"
     reference = embedder._encode([text], QUERY_PROMPT)
 
     assert fast.shape == reference.shape == (1, 384)
