@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -18,7 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from bench.figures import rss_mib, summary_ms
 from knowledge import KNOWLEDGE_DIR
 from knowledge.municipality import Municipality
-from retrieval.embedder import SentenceTransformerEmbedder
+from retrieval.embedder import QUERY_PROMPT, SentenceTransformerEmbedder
 from retrieval.knowledge_service import KnowledgeService
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -26,9 +27,24 @@ MODEL_DIR = Path(os.environ.get("EMBEDDING_MODEL_DIR", REPO_ROOT / "models/multi
 DEV_QUERIES = REPO_ROOT / "tests" / "data" / "retrieval_dev" / "queries.jsonl"
 
 
+def timed(function: Callable[..., object], *args: object) -> float:
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
+
+
+def query_tokens(embedder: SentenceTransformerEmbedder, query: str) -> int:
+    """Length as the model sees it: prompt, question and the two special tokens."""
+    embedder.warm_up()
+    assert embedder._model is not None
+    prompt = embedder._model.prompts.get(QUERY_PROMPT, "")
+    return len(embedder._model.tokenizer(prompt + query)["input_ids"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--queries", type=int, default=300, help="at most this many dev queries")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
     import torch
@@ -61,23 +77,24 @@ def main() -> None:
         queries = [json.loads(line)["text"] for line in DEV_QUERIES.open(encoding="utf-8")]
     else:
         queries = [p for d in service.documents for p in d.phrasings]
-    queries = (queries * (args.queries // max(1, len(queries)) + 1))[: args.queries]
+    queries = queries[: args.queries]
     service.search(queries[0])  # warm-up
-    timings = []
-    decisions = []
-    for query in queries:
-        started = time.perf_counter()
-        decisions.append(service.decide(query))
-        timings.append(time.perf_counter() - started)
-    print(
-        f"query latency, end to end in the retriever (decide: BM25 + encode + FAISS + fusion): "
-        f"{summary_ms(timings)}"
-    )
-    encode = []
-    for query in queries[:100]:
-        started = time.perf_counter()
-        embedder.encode_queries([query])
-        encode.append(time.perf_counter() - started)
+    # This VM's speed drifts by up to ~30% over minutes: several rounds show the spread.
+    timings: list[float] = []
+    for round_number in range(1, args.rounds + 1):
+        this_round = [timed(service.decide, query) for query in queries]
+        timings.extend(this_round)
+        print(
+            f"query latency, end to end in the retriever (decide: BM25 + encode + FAISS + "
+            f"fusion), round {round_number}: {summary_ms(this_round)}"
+        )
+    print(f"all rounds: {summary_ms(timings)}")
+    lengths = [query_tokens(embedder, query) for query in queries]
+    for low, high in ((0, 16), (17, 24), (25, 32), (33, 512)):
+        bucket = [t for i, t in enumerate(timings) if low <= lengths[i % len(queries)] <= high]
+        if bucket:
+            print(f"  queries of {low}-{high} tokens: {summary_ms(bucket)}")
+    encode = [timed(embedder.encode_queries, [query]) for query in queries[:100]]
     print(f"of which query encoding alone: {summary_ms(encode)}")
     print(f"RSS after queries: {rss_mib():.0f} MiB")
 

@@ -31,6 +31,7 @@ def test_single_query_path_matches_sentence_transformers(
 ) -> None:
     fast = embedder.encode_queries([text])
     assert embedder._single_query_path, "the E5 stack should take the single-query path"
+    assert embedder._query_encoder is not None, "E5 is a BERT: BertQueryEncoder should run it"
     reference = embedder._encode([text], QUERY_PROMPT)
 
     assert fast.shape == reference.shape == (1, 384)
