@@ -17,6 +17,8 @@ class BM25Index:
         self._lengths: list[int] = []
         self._idf: dict[str, float] = {}
         self._average_length = 0.0
+        # per term: (document, idf x saturated term frequency), so that a query only adds
+        self._impacts: dict[str, list[tuple[int, float]]] = {}
 
     def __len__(self) -> int:
         return len(self._lengths)
@@ -29,25 +31,32 @@ class BM25Index:
             for term, count in Counter(terms).items():
                 postings[term].append((doc_index, count))
         self._postings = dict(postings)
+        self._prepare()
+        return self
+
+    def _prepare(self) -> None:
         n = len(self._lengths)
         self._average_length = (sum(self._lengths) / n) if n else 0.0
+        average = self._average_length or 1.0
         self._idf = {
-            term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for term, p in postings.items()
+            term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
+            for term, p in self._postings.items()
         }
-        return self
+        norms = [self.k1 * (1 - self.b + self.b * length / average) for length in self._lengths]
+        self._impacts = {
+            term: [
+                (doc, self._idf[term] * count * (self.k1 + 1) / (count + norms[doc]))
+                for doc, count in postings
+            ]
+            for term, postings in self._postings.items()
+        }
 
     def scores(self, query_terms: Sequence[str]) -> dict[int, float]:
         """Scores of the documents that contain at least one query term."""
         result: dict[int, float] = defaultdict(float)
-        average = self._average_length or 1.0
         for term, query_count in Counter(query_terms).items():
-            postings = self._postings.get(term)
-            if not postings:
-                continue
-            idf = self._idf[term]
-            for doc_index, count in postings:
-                norm = self.k1 * (1 - self.b + self.b * self._lengths[doc_index] / average)
-                result[doc_index] += query_count * idf * count * (self.k1 + 1) / (count + norm)
+            for doc_index, impact in self._impacts.get(term, ()):
+                result[doc_index] += query_count * impact
         return dict(result)
 
     def to_state(self) -> dict:
@@ -63,10 +72,5 @@ class BM25Index:
         index = cls(state["k1"], state["b"])
         index._lengths = list(state["lengths"])
         index._postings = {t: [tuple(p) for p in ps] for t, ps in state["postings"].items()}
-        n = len(index._lengths)
-        index._average_length = (sum(index._lengths) / n) if n else 0.0
-        index._idf = {
-            term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
-            for term, p in index._postings.items()
-        }
+        index._prepare()
         return index
