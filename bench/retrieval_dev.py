@@ -142,7 +142,7 @@ def service_setting(
         answered = [right for dense, right in answerable if dense >= threshold]
         wrongly = sum(1 for dense in unanswered if dense >= threshold)
         print(
-            f"  {threshold:.2f}       {len(answered) / len(answerable):6.1%}"
+            f"  {threshold:.3f}      {len(answered) / len(answerable):6.1%}"
             f"    {sum(answered) / max(1, len(answered)):6.1%}"
             f"          {sum(answered) / len(answerable):6.1%}"
             f"               {wrongly / len(unanswered):6.1%} ({wrongly}/{len(unanswered)})"
