@@ -41,6 +41,11 @@ class AbstentionPolicy:
     """
 
     min_confidence: float = 0.925
+    # Below this (and above min_confidence) the answer comes with a note saying where to ask
+    # if it is not what was meant. On the dev set 9 of the 19 answers in that band are the
+    # right FAQ, against 162 of 194 above it, and 8 of the 20 unanswerable questions that
+    # still get an answer land there.
+    sure_confidence: float = 0.94
     bm25_bonus: float = 0.05
     bm25_saturation: float = 20.0
     # a fused-score gap smaller than this between the top two makes them "close"
@@ -53,12 +58,17 @@ class AbstentionPolicy:
     def answers(self, hit: ScoredDocument) -> bool:
         return self.confidence(hit) >= self.min_confidence
 
+    def is_sure(self, hit: ScoredDocument) -> bool:
+        return self.confidence(hit) >= self.sure_confidence
+
 
 @dataclass(frozen=True)
 class AnswerDecision:
     best: ScoredDocument | None
     related: list[ScoredDocument]
     candidates: list[ScoredDocument]
+    # answered, but close to the abstention threshold: say where to ask if it is not it
+    tentative: bool = False
 
     @property
     def abstained(self) -> bool:
@@ -214,7 +224,7 @@ class KnowledgeService:
             for c in candidates[1:3]
             if best.score - c.score <= self.policy.related_gap and self.policy.answers(c)
         ]
-        return AnswerDecision(best, related, candidates)
+        return AnswerDecision(best, related, candidates, tentative=not self.policy.is_sure(best))
 
 
 def _remove_old_indexes(index_dir: Path, keep: str) -> None:

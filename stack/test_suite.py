@@ -122,12 +122,20 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
         ),
         (
             "pytest (Rasa environment: NLU components)",
-            [str(RASA.python), "-m", "pytest", "tests/bot", "-p", "no:cacheprovider", *extra],
+            [
+                str(RASA.python),
+                "-m",
+                "pytest",
+                "tests/bot/components",
+                "-p",
+                "no:cacheprovider",
+                *extra,
+            ],
             r_env,
         ),
         (
-            "pytest (app environment: app, retrieval, channels, end-to-end, browser)",
-            [app_python, "-m", "pytest", "tests", "--ignore=tests/bot", *extra],
+            "pytest (app environment: app, actions, retrieval, channels, end-to-end, browser)",
+            [app_python, "-m", "pytest", "tests", "--ignore=tests/bot/components", *extra],
             None,
         ),
     ]

@@ -39,6 +39,9 @@ def answer_from_knowledge(
     assert decision.best is not None
     utter_document(dispatcher, decision.best.document)
     utter_related(dispatcher, domain, [r.document for r in decision.related])
+    if decision.tentative:
+        contact = services.municipality.fallback_contact
+        dispatcher.utter_message(response="utter_answer_may_differ", **contact_values(contact))
     return True
 
 

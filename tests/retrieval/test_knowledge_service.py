@@ -83,3 +83,28 @@ def test_most_unanswerable_dev_questions_get_the_abstention(service: KnowledgeSe
 @pytest.mark.parametrize("nonsense", ["ぴよぴよもげもげ", "asdfghjkl qwerty", "🙂🙂🙂"])
 def test_nonsense_is_never_answered(service: KnowledgeService, nonsense: str) -> None:
     assert service.decide(nonsense).abstained
+
+
+def test_answers_between_the_two_thresholds_are_tentative() -> None:
+    policy = AbstentionPolicy(min_confidence=0.9, sure_confidence=0.95)
+
+    assert policy.answers(hit(0.92, 0)) and not policy.is_sure(hit(0.92, 0))
+    assert policy.is_sure(hit(0.96, 0))
+
+
+@pytest.mark.slow
+def test_tentative_answers_are_the_less_reliable_few(service: KnowledgeService) -> None:
+    """The note is worth its space only if the band really is less reliable, and rare enough
+    that most residents get a plain answer."""
+    qrels = read_qrels(DEV_DIR / "qrels" / "test.tsv")
+    counts = {True: [0, 0], False: [0, 0]}  # tentative -> [answered, right]
+    for query_id, text in read_texts("queries.jsonl"):
+        decision = service.decide(text)
+        if decision.abstained:
+            continue
+        counts[decision.tentative][0] += 1
+        counts[decision.tentative][1] += qrels[query_id].get(decision.best.document.id, 0) > 0
+
+    (tentative, tentative_right), (sure, sure_right) = counts[True], counts[False]
+    assert 0 < tentative <= 0.15 * (tentative + sure)
+    assert tentative_right / tentative < sure_right / sure - 0.15
