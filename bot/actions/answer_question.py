@@ -15,9 +15,15 @@ from bot.actions.services import ActionServices, get_services
 logger = logging.getLogger(__name__)
 
 
-def utter_cannot_answer(dispatcher: CollectingDispatcher, services: ActionServices) -> None:
+def utter_with_general_contact(
+    dispatcher: CollectingDispatcher, services: ActionServices, response: str
+) -> None:
     contact = services.municipality.fallback_contact
-    dispatcher.utter_message(response="utter_cannot_answer", **contact_values(contact))
+    dispatcher.utter_message(response=response, **contact_values(contact))
+
+
+def utter_cannot_answer(dispatcher: CollectingDispatcher, services: ActionServices) -> None:
+    utter_with_general_contact(dispatcher, services, "utter_cannot_answer")
 
 
 def answer_from_knowledge(
@@ -40,8 +46,7 @@ def answer_from_knowledge(
     utter_document(dispatcher, decision.best.document)
     utter_related(dispatcher, domain, [r.document for r in decision.related])
     if decision.tentative:
-        contact = services.municipality.fallback_contact
-        dispatcher.utter_message(response="utter_answer_may_differ", **contact_values(contact))
+        utter_with_general_contact(dispatcher, services, "utter_answer_may_differ")
     return True
 
 
