@@ -6,7 +6,7 @@ the issue's target is 25 ms end to end in the retriever. Measured on this projec
 - its generic forward (mask building, per-head reshapes, no-op dropouts, three separate Q/K/V
   products) costs several ms that a single unpadded sequence does not need;
 - the fp32 matrices (85 MB for E5-small) do not fit the CPU cache, so every query streams them
-  from memory; the matrix products are bound by that, not by arithmetic.
+  from memory: a 26×384 by 384×1536 product took 726 µs with cold weights, 492 µs with hot.
 This encoder runs the same network with a fused Q/K/V product, no attention mask (one sequence
 has no padding) and the matrices packed by fbgemm as fp16 (`quantized.linear_prepack_fp16`):
 half the bytes to stream, fp32 arithmetic. It takes p50 ~20 ms on the same queries, and its

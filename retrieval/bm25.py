@@ -15,8 +15,6 @@ class BM25Index:
         self.b = b
         self._postings: dict[str, list[tuple[int, int]]] = {}
         self._lengths: list[int] = []
-        self._idf: dict[str, float] = {}
-        self._average_length = 0.0
         # per term: (document, idf x saturated term frequency), so that a query only adds
         self._impacts: dict[str, list[tuple[int, float]]] = {}
 
@@ -36,20 +34,14 @@ class BM25Index:
 
     def _prepare(self) -> None:
         n = len(self._lengths)
-        self._average_length = (sum(self._lengths) / n) if n else 0.0
-        average = self._average_length or 1.0
-        self._idf = {
-            term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5))
-            for term, p in self._postings.items()
-        }
+        average = (sum(self._lengths) / n if n else 0.0) or 1.0
         norms = [self.k1 * (1 - self.b + self.b * length / average) for length in self._lengths]
-        self._impacts = {
-            term: [
-                (doc, self._idf[term] * count * (self.k1 + 1) / (count + norms[doc]))
-                for doc, count in postings
+        self._impacts = {}
+        for term, postings in self._postings.items():
+            idf = math.log(1 + (n - len(postings) + 0.5) / (len(postings) + 0.5))
+            self._impacts[term] = [
+                (doc, idf * count * (self.k1 + 1) / (count + norms[doc])) for doc, count in postings
             ]
-            for term, postings in self._postings.items()
-        }
 
     def scores(self, query_terms: Sequence[str]) -> dict[int, float]:
         """Scores of the documents that contain at least one query term."""

@@ -105,7 +105,7 @@ class SentenceTransformerEmbedder:
         )
         if self._query_encoder is not None:
             vector = self._query_encoder.encode(features["input_ids"][0])
-            return vector.unsqueeze(0).numpy().astype(np.float32)
+            return vector.unsqueeze(0).numpy()
         with torch.inference_mode():
             hidden = self._model[0].auto_model(**features).last_hidden_state
             mask = features["attention_mask"].unsqueeze(-1).to(hidden.dtype)
