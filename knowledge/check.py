@@ -60,6 +60,14 @@ def _check_entries(
             )
         if len(set(entry.alternates)) != len(entry.alternates):
             problems.append(Problem(*where, f"[{entry.id}] repeated alternates", "warning"))
+    for item in faqs:
+        for related in item.entry.related:
+            if related not in seen:
+                message = f"[{item.entry.id}] related id '{related}' not found"
+                problems.append(Problem(item.path, item.line, message))
+            elif related == item.entry.id:
+                message = f"[{item.entry.id}] related to itself"
+                problems.append(Problem(item.path, item.line, message))
     problems.extend(_near_duplicates(faqs))
     return problems
 

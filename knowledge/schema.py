@@ -29,6 +29,51 @@ PROCEDURES = {
     "garage_certificate",
     "cancer_screening",
     "digital_support",
+    # life events
+    "birth_registration",
+    "death_registration",
+    "after_death",
+    "marriage_registration",
+    "divorce_registration",
+    "household_change",
+    # health and pensions
+    "national_health_insurance",
+    "high_cost_medical",
+    "national_pension",
+    "late_elderly_medical",
+    # children
+    "nursery_school",
+    "kindergarten",
+    "after_school_care",
+    "school_enrollment",
+    "child_medical_subsidy",
+    "child_support_allowance",
+    "prenatal_checkup",
+    "infant_checkup",
+    "vaccination",
+    # taxes
+    "resident_tax",
+    "property_tax",
+    "light_vehicle_tax",
+    "tax_payment",
+    "tax_certificate",
+    # family registers
+    "family_register_wide_area",
+    "family_register_furigana",
+    # welfare
+    "disability_certificate",
+    "disability_services",
+    "livelihood_support",
+    "community_care_center",
+    "elderly_watch",
+    # daily life
+    "garbage",
+    "bulky_garbage",
+    "dog_registration",
+    "early_voting",
+    "absentee_voting",
+    "disaster_preparedness",
+    "passport",
 }
 ASPECTS = {
     "howto",
@@ -77,6 +122,8 @@ class FaqEntry(BaseModel):
     source: Source
     reviewed: dt.date
     valid_until: dt.date | None = None
+    # ids of other entries a resident asking this often needs next (shown as 関連する質問)
+    related: list[str] = Field(default_factory=list, max_length=3)
 
     @field_validator("alternates", "steps", mode="before")
     @classmethod
