@@ -1,1 +1,1 @@
-"""The app process: channel adapters, the Rasa action endpoint, the retriever, health."""
+"""The app process: the composition root (main.py), settings and the HTTP routers."""

@@ -1,4 +1,5 @@
-"""Shared objects of the running app, reachable from routers through `Annotated` aliases."""
+"""The app's service graph, built once by the composition root (app/main.py), and the
+`Annotated` aliases routers use to reach it."""
 
 from __future__ import annotations
 
@@ -6,25 +7,29 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from rasa_sdk.executor import ActionExecutor
 
-from app.conversation import ConversationService
-from app.knowledge_runtime import KnowledgeRuntime
-from app.rasa_client import RasaClient
 from app.settings import Settings
-from knowledge.municipality import Municipality
+from channels.line_channel import LineChannel
+from core.conversation import ConversationService
+from core.dialogue import DialogueEngine
+from core.knowledge_reload import KnowledgeReloader
+from core.runtime import RuntimeHolder
 
 
 @dataclass
-class AppState:
+class AppServices:
     settings: Settings
-    municipality: Municipality
-    rasa: RasaClient
+    runtime: RuntimeHolder
+    dialogue: DialogueEngine
     conversation: ConversationService
-    knowledge: KnowledgeRuntime | None = None
+    actions: ActionExecutor
+    reloader: KnowledgeReloader | None = None
+    line: LineChannel | None = None
 
 
-def get_state(request: Request) -> AppState:
-    return request.app.state.app_state
+def get_services(request: Request) -> AppServices:
+    return request.app.state.services
 
 
-StateDep = Annotated[AppState, Depends(get_state)]
+ServicesDep = Annotated[AppServices, Depends(get_services)]

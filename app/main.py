@@ -1,36 +1,49 @@
-"""The FastAPI application: routers per channel, shared state built once at start-up."""
+"""The composition root: builds the service graph once at start-up and mounts the routers.
+
+Everything the app holds is created here and nowhere else: the runtime (municipality,
+knowledge index, unanswered log) behind one RuntimeHolder, the Rasa client, the conversation
+turn, the custom actions bound to the runtime, and the LINE channel when it is configured.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from rasa_sdk.executor import ActionExecutor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import action_endpoint, health
 from app.body_limit import BodySizeLimitMiddleware
-from app.conversation import ConversationService
-from app.dependencies import AppState
-from app.knowledge_runtime import KnowledgeRuntime
-from app.rasa_client import RasaClient
+from app.dependencies import AppServices
+from app.routers import actions, health, line, web
 from app.settings import Settings, get_settings
-from bot.actions.services import ActionServices, configure
-from channels import line, web
-from channels.line import LineApi, LineChannel
+from bot.actions import build_actions
+from bot.rasa_client import RasaClient
+from channels import STATIC_DIR
+from channels.line_api import LineApi
+from channels.line_channel import LineChannel
 from channels.line_event_log import LineEventLog
+from core.conversation import ConversationService
+from core.knowledge_reload import KnowledgeReloader
+from core.runtime import Runtime, RuntimeHolder
 from knowledge.municipality import Municipality
 from knowledge.unanswered import UnansweredLog
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
-STATIC_DIR = Path(__file__).resolve().parent.parent / "channels" / "static"
+
+
+def _action_executor(runtime: RuntimeHolder) -> ActionExecutor:
+    executor = ActionExecutor()
+    for action in build_actions(runtime):
+        executor.register_action(action)
+    return executor
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,46 +51,47 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        unanswered = UnansweredLog(settings.database_path)
         municipality = Municipality.load(settings.knowledge_dir / "municipality.yml")
+        runtime = RuntimeHolder(Runtime(municipality, None, unanswered))
         rasa = RasaClient(
             settings.rasa_url, token=settings.rasa_token, timeout=settings.rasa_timeout_seconds
         )
-        state = AppState(
+        conversation = ConversationService(rasa, runtime, max_chars=settings.max_message_chars)
+        services = AppServices(
             settings=settings,
-            municipality=municipality,
-            rasa=rasa,
-            conversation=ConversationService(
-                rasa, municipality, max_chars=settings.max_message_chars
-            ),
+            runtime=runtime,
+            dialogue=rasa,
+            conversation=conversation,
+            actions=_action_executor(runtime),
         )
-        app.state.app_state = state
-        runtime: KnowledgeRuntime | None = None
-        unanswered = UnansweredLog(settings.database_path)
-        configure(ActionServices(municipality, None, unanswered))
+        app.state.services = services
         if settings.load_knowledge_index:
-            runtime = KnowledgeRuntime(
+            from embedding.sentence_transformer import SentenceTransformerEmbedder
+
+            services.reloader = KnowledgeReloader(
+                runtime,
                 settings.knowledge_dir,
-                settings.embedding_model_dir,
+                SentenceTransformerEmbedder(settings.embedding_model_dir),
                 settings.index_dir,
                 unanswered,
             )
-            await runtime.load()
-            runtime.start_watching()
-            state.knowledge = runtime
+            await services.reloader.load()
+            services.reloader.start_watching(settings.knowledge_watch_seconds)
         line_api: LineApi | None = None
         if settings.line_enabled:
             line_api = LineApi(settings.line_channel_access_token, settings.line_api_endpoint)
-            app.state.line_channel = LineChannel(
+            services.line = LineChannel(
                 settings.line_channel_secret,
                 line_api,
-                state.conversation,
+                conversation,
                 LineEventLog(settings.database_path),
             )
         try:
             yield
         finally:
-            if runtime:
-                await runtime.stop()
+            if services.reloader:
+                await services.reloader.stop()
             if line_api:
                 await line_api.close()
             await rasa.close()
@@ -101,6 +115,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(web.router)
     app.include_router(line.router)
-    app.include_router(action_endpoint.router)
+    app.include_router(actions.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

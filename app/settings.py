@@ -8,7 +8,8 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from core.knowledge_reload import WATCH_INTERVAL_SECONDS
+from repo_paths import INDEX_DIR, KNOWLEDGE_DIR, VAR_DIR, embedding_model_dir
 
 
 class Settings(BaseSettings):
@@ -20,10 +21,10 @@ class Settings(BaseSettings):
     rasa_token: str = ""
     rasa_timeout_seconds: float = 20.0
 
-    knowledge_dir: Path = REPO_ROOT / "knowledge"
-    data_dir: Path = REPO_ROOT / "var"
-    embedding_model_dir: Path = REPO_ROOT / "models" / "multilingual-e5-small"
-    index_dir: Path = REPO_ROOT / "var" / "index"
+    knowledge_dir: Path = KNOWLEDGE_DIR
+    data_dir: Path = VAR_DIR
+    embedding_model_dir: Path = Field(default_factory=embedding_model_dir)
+    index_dir: Path = INDEX_DIR
 
     # Longest message we accept from a resident (characters). Longer ones get a polite reply.
     max_message_chars: int = Field(default=1000, ge=10)
@@ -34,6 +35,8 @@ class Settings(BaseSettings):
 
     # Load the knowledge index at start-up. Tests of the HTTP layer alone may switch it off.
     load_knowledge_index: bool = True
+    # How often knowledge/ is checked for changes (the README promises changes within 30 s).
+    knowledge_watch_seconds: float = Field(default=WATCH_INTERVAL_SECONDS, gt=0, le=30)
 
     @model_validator(mode="after")
     def _line_all_or_nothing(self) -> Settings:

@@ -17,13 +17,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.figures import rss_mib, summary_ms
+from embedding.sentence_transformer import QUERY_PROMPT, SentenceTransformerEmbedder
 from knowledge import KNOWLEDGE_DIR
 from knowledge.municipality import Municipality
-from retrieval.embedder import QUERY_PROMPT, SentenceTransformerEmbedder
+from repo_paths import REPO_ROOT, embedding_model_dir
 from retrieval.knowledge_service import KnowledgeService
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-MODEL_DIR = Path(os.environ.get("EMBEDDING_MODEL_DIR", REPO_ROOT / "models/multilingual-e5-small"))
+MODEL_DIR = embedding_model_dir()
 DEV_QUERIES = REPO_ROOT / "tests" / "data" / "retrieval_dev" / "queries.jsonl"
 
 

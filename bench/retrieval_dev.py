@@ -24,20 +24,20 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from embedding.sentence_transformer import SentenceTransformerEmbedder
 from knowledge import KNOWLEDGE_DIR
 from knowledge.beir_export import corpus_rows
 from knowledge.municipality import Municipality
+from repo_paths import REPO_ROOT, embedding_model_dir
 from retrieval.documents import Document
-from retrieval.embedder import SentenceTransformerEmbedder
 from retrieval.evaluate import read_jsonl, read_qrels
 from retrieval.hybrid import HybridRetriever
 from retrieval.knowledge_service import KnowledgeService
 from retrieval.metrics import evaluate_run
 from retrieval.text_analysis import TermAnalyzer
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_DIR = REPO_ROOT / "tests" / "data" / "retrieval_dev"
-MODEL_DIR = Path(os.environ.get("EMBEDDING_MODEL_DIR", REPO_ROOT / "models/multilingual-e5-small"))
+MODEL_DIR = embedding_model_dir()
 WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 THRESHOLDS = (0.89, 0.90, 0.91, 0.915, 0.92, 0.925, 0.93, 0.935, 0.94)
 

@@ -14,13 +14,11 @@ carries the reading, which is less pretty but never wrong about which kanji read
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from japanese_text import Lexicon, Word, WordSegmenter
-from japanese_text.lexicon import katakana_to_hiragana
+from japanese_text import Lexicon, Word, WordSegmenter, fold_spelling, fold_width_and_case
 
 # Characters written inside kanji compounds: the iteration mark and the small ke of 霞ヶ関,
 # which read differently from the kana they look like, so they belong to the kanji run.
@@ -67,7 +65,7 @@ def _runs(text: str) -> list[tuple[str, bool]]:
 
 def _as_reading(kana: str) -> str:
     """What a non-kanji run looks like inside a hiragana reading (ｶﾞ, ガ -> が)."""
-    return katakana_to_hiragana(unicodedata.normalize("NFKC", kana))
+    return fold_spelling(kana)
 
 
 def split_word(text: str, reading: str | None) -> list[RubyPart]:
@@ -139,11 +137,7 @@ class FuriganaAnnotator:
     def _is_lexicon_variant(self, word: Word) -> bool:
         if self._lexicon.reading_of(word.lemma) is None:
             return False
-        return _fold(word.normalized) != _fold(word.lemma)
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+        return fold_width_and_case(word.normalized) != fold_width_and_case(word.lemma)
 
 
 def _is_counter_after_digit(text: str, word: Word) -> bool:

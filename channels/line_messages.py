@@ -19,10 +19,10 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from app.schemas import Button, ChatMessage
+from core.schemas import Button, ChatMessage
 
 MAX_MESSAGES = 5
-MAX_TEXT_CHARS = 5000
+MAX_LINE_TEXT_CHARS = 5000
 MAX_QUICK_REPLIES = 13
 MAX_LABEL_CHARS = 20
 MAX_ALT_TEXT_CHARS = 400
@@ -119,7 +119,7 @@ def to_line_messages(messages: list[ChatMessage], labels: dict[str, str]) -> lis
                 )
             )
         else:
-            result.append(TextMessage(text=shorten(message.text, MAX_TEXT_CHARS)))
+            result.append(TextMessage(text=shorten(message.text, MAX_LINE_TEXT_CHARS)))
     if result:
         result[-1].quick_reply = quick_reply(buttons)
     return result

@@ -3,8 +3,8 @@
 # --build-arg PIP_EXTRA_INDEX_URL=<a PyTorch CPU wheel index> for the smaller CPU build.
 FROM python:3.11.7-slim
 ARG PIP_EXTRA_INDEX_URL=""
-ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-    TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+# The model's offline and one-thread settings come from the `embedding` package itself.
+ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 COPY requirements/app.lock requirements/app.lock

@@ -4,8 +4,9 @@ Kept free of Rasa and FastAPI imports so that both Python environments (Rasa's a
 can use the same code: only the standard library, fugashi and unidic-lite.
 """
 
+from japanese_text.folding import fold_spelling, fold_width_and_case
 from japanese_text.lexicon import Lexicon, LexiconEntry
-from japanese_text.normalize import NormalizedText, normalize_with_offsets
+from japanese_text.normalize import NormalizedText, clean_text, normalize_with_offsets
 from japanese_text.segmenter import Word, WordSegmenter
 
 __all__ = [
@@ -14,5 +15,8 @@ __all__ = [
     "NormalizedText",
     "Word",
     "WordSegmenter",
+    "clean_text",
+    "fold_spelling",
+    "fold_width_and_case",
     "normalize_with_offsets",
 ]

@@ -8,28 +8,17 @@ whose lemma is the canonical term, whatever script the resident used.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from japanese_text.folding import fold_width_and_case, hiragana_to_katakana
+
 # Readings shorter than this are not matched on their own: short kana strings occur inside
 # too many unrelated words (こせき would be fine, but かご or てあて would misfire).
 MIN_AUTO_READING_LENGTH = 4
-
-
-def hiragana_to_katakana(text: str) -> str:
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
-
-
-def katakana_to_hiragana(text: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
-
-
-def _canonical(form: str) -> str:
-    return unicodedata.normalize("NFKC", form).lower()
 
 
 @dataclass(frozen=True)
@@ -41,10 +30,10 @@ class LexiconEntry:
     variants: tuple[str, ...] = field(default_factory=tuple)
 
     def forms(self) -> set[str]:
-        forms = {_canonical(self.lemma), *(_canonical(v) for v in self.variants)}
+        forms = {fold_width_and_case(v) for v in (self.lemma, *self.variants)}
         if self.reading and len(self.reading) >= MIN_AUTO_READING_LENGTH:
-            forms.add(_canonical(self.reading))
-            forms.add(_canonical(hiragana_to_katakana(self.reading)))
+            forms.add(fold_width_and_case(self.reading))
+            forms.add(fold_width_and_case(hiragana_to_katakana(self.reading)))
         return {f for f in forms if f}
 
 
@@ -75,7 +64,7 @@ class Lexicon:
         return len(self.entries)
 
     def reading_of(self, lemma: str) -> str | None:
-        entry = self._by_form.get(_canonical(lemma))
+        entry = self._by_form.get(fold_width_and_case(lemma))
         return entry.reading if entry else None
 
     def split(self, text: str) -> Iterator[tuple[int, int, LexiconEntry | None]]:

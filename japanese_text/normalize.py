@@ -8,6 +8,7 @@ with it) keeps an exact map from each normalized character back to its original 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -15,19 +16,38 @@ from dataclasses import dataclass
 # NFKC (ｶﾞ -> ガ) although unicodedata does not classify them as combining characters.
 _HALFWIDTH_SOUND_MARKS = {"\uff9e", "\uff9f"}
 _VARIATION_SELECTORS = range(0xFE00, 0xFE10)
+_INVISIBLE_CATEGORIES = ("Cc", "Cf", "Cs", "Co")
+_ZERO_WIDTH_JOINER = "\u200d"
+_WHITESPACE = re.compile(r"\s+")
 
 
 def _joins_previous(char: str) -> bool:
     return (
         unicodedata.combining(char) != 0
         or char in _HALFWIDTH_SOUND_MARKS
-        or char in ("\u3099", "\u309a", "\u200d")
+        or char in ("\u3099", "\u309a", _ZERO_WIDTH_JOINER)
         or ord(char) in _VARIATION_SELECTORS
     )
 
 
+def is_invisible(char: str) -> bool:
+    """Control, format, surrogate and private-use characters, and U+FFFD.
+
+    They carry no meaning in a question, confuse the tokenizer, and can hide content in logs
+    (NUL, bidi overrides, zero-width spaces).
+    """
+    return unicodedata.category(char) in _INVISIBLE_CATEGORIES or char == "\ufffd"
+
+
+def clean_text(text: str) -> str:
+    """Invisible characters become spaces; runs of whitespace become one space; trimmed."""
+    spaced = "".join(" " if is_invisible(char) else char for char in text)
+    return _WHITESPACE.sub(" ", spaced).strip()
+
+
 def _is_control(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Cf") and char not in ("\u200d",)
+    # The joiner stays: it holds emoji sequences together (see _joins_previous).
+    return is_invisible(char) and char != _ZERO_WIDTH_JOINER
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from japanese_text.lexicon import Lexicon, katakana_to_hiragana
+from japanese_text.folding import katakana_to_hiragana
+from japanese_text.lexicon import Lexicon
 from japanese_text.normalize import normalize_with_offsets
 
 if TYPE_CHECKING:

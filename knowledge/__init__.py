@@ -3,6 +3,6 @@
 Staff edit the data files here; the Python modules load and check them.
 """
 
-from pathlib import Path
+from repo_paths import KNOWLEDGE_DIR
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parent
+__all__ = ["KNOWLEDGE_DIR"]

@@ -12,12 +12,15 @@ from zoneinfo import ZoneInfo
 import yaml
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_.]+)\s*\}\}")
-SAMPLE_MARK = "（サンプル）"
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class UnknownPlaceholderError(KeyError):
-    pass
+    """A {{placeholder}} in a knowledge text names nothing in municipality.yml."""
+
+
+class UnknownContactError(KeyError):
+    """An office or national service key that municipality.yml does not define."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class Municipality:
         group, _, name = key.partition(".") if "." in key else ("offices", "", key)
         entry = self.data.get(group, {}).get(name)
         if not isinstance(entry, dict):
-            raise UnknownPlaceholderError(key)
+            raise UnknownContactError(key)
         sample = bool(entry.get("sample", False))
         return Contact(
             key=f"{group}.{name}",
@@ -143,9 +146,12 @@ class Municipality:
                 sample = bool(node["sample"])
         return sample
 
-    @staticmethod
-    def _display(phone: Any, sample: bool) -> str | None:
+    @property
+    def sample_mark(self) -> str:
+        return str(self.data.get("sample_mark", ""))
+
+    def _display(self, phone: Any, sample: bool) -> str | None:
         """Sample phone numbers carry a visible marker so nobody dials a placeholder."""
         if phone is None:
             return None
-        return f"{phone}{SAMPLE_MARK}" if sample else str(phone)
+        return f"{phone}{self.sample_mark}" if sample else str(phone)

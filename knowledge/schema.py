@@ -88,7 +88,9 @@ ASPECTS = {
 }
 
 
-class Source(BaseModel):
+class FaqSource(BaseModel):
+    """The public document an entry's facts come from, and its date."""
+
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=2)
@@ -119,7 +121,7 @@ class FaqEntry(BaseModel):
     aspect: str | None = None
     contact: str | None = None
     url: str | None = None
-    source: Source
+    source: FaqSource
     reviewed: dt.date
     valid_until: dt.date | None = None
     # ids of other entries a resident asking this often needs next (shown as 関連する質問)
@@ -169,4 +171,4 @@ class PlanFrontMatter(BaseModel):
     @field_validator("date", mode="before")
     @classmethod
     def _date_text(cls, value: object) -> str:
-        return Source._date_text(value)
+        return FaqSource._date_text(value)

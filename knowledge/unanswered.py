@@ -12,7 +12,12 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+import yaml
+
+STAFF_TEXTS_FILE = Path(__file__).with_name("staff_texts.ja.yml")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS unanswered (
@@ -106,16 +111,28 @@ def to_csv(rows: list[UnansweredRow]) -> str:
     return out.getvalue()
 
 
+@lru_cache
+def _report_texts() -> dict[str, str]:
+    texts = yaml.safe_load(STAFF_TEXTS_FILE.read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in texts["unanswered_report"].items()}
+
+
 def to_markdown(rows: list[UnansweredRow]) -> str:
     def cell(text: object) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
+    texts = _report_texts()
+    columns = ("count", "question", "last_asked", "nearest", "score")
     lines = [
-        "| 件数 | 質問（個人情報はマスク済み） | 最後に聞かれた日時 | 最も近いFAQ | 類似度 |",
+        "| " + " | ".join(texts[c] for c in columns) + " |",
         "|---:|---|---|---|---:|",
     ]
     for r in rows:
-        nearest = f"{r.nearest_id}（{r.nearest_question}）" if r.nearest_id else "—"
+        nearest = (
+            texts["nearest_entry"].format(id=r.nearest_id, question=r.nearest_question)
+            if r.nearest_id
+            else "—"
+        )
         score = "" if r.nearest_score is None else f"{r.nearest_score:.3f}"
         lines.append(
             f"| {r.count} | {cell(r.question)} | {r.last_asked} | {cell(nearest)} | {score} |"

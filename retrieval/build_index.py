@@ -11,27 +11,19 @@ import sys
 import time
 from pathlib import Path
 
-from knowledge import KNOWLEDGE_DIR
+from embedding.sentence_transformer import SentenceTransformerEmbedder
 from knowledge.municipality import Municipality
-from retrieval.embedder import SentenceTransformerEmbedder
+from repo_paths import INDEX_DIR, KNOWLEDGE_DIR, embedding_model_dir
 from retrieval.knowledge_service import KnowledgeService
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m retrieval.build_index")
     parser.add_argument("--knowledge-dir", type=Path, default=KNOWLEDGE_DIR)
     parser.add_argument(
-        "--index-dir", type=Path, default=Path(os.environ.get("INDEX_DIR", REPO_ROOT / "var/index"))
+        "--index-dir", type=Path, default=Path(os.environ.get("INDEX_DIR") or INDEX_DIR)
     )
-    parser.add_argument(
-        "--model-dir",
-        type=Path,
-        default=Path(
-            os.environ.get("EMBEDDING_MODEL_DIR", REPO_ROOT / "models/multilingual-e5-small")
-        ),
-    )
+    parser.add_argument("--model-dir", type=Path, default=embedding_model_dir())
     args = parser.parse_args(argv)
     started = time.monotonic()
     municipality = Municipality.load(args.knowledge_dir / "municipality.yml")

@@ -9,20 +9,17 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
+from repo_paths import LEXICON_FILE, embedding_model_dir
 from retrieval.documents import Document
 from retrieval.hybrid import MODES, HybridRetriever
 from retrieval.metrics import evaluate_run
 from retrieval.text_analysis import TermAnalyzer
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "multilingual-e5-small"
-DEFAULT_LEXICON = REPO_ROOT / "knowledge" / "lexicon.yml"
 RUN_DEPTH = 100
 
 
@@ -44,7 +41,7 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
 def build_retriever(mode: str, model_dir: Path, lexicon: Path | None) -> HybridRetriever:
     embedder = None
     if mode != "bm25":
-        from retrieval.embedder import SentenceTransformerEmbedder
+        from embedding.sentence_transformer import SentenceTransformerEmbedder
 
         embedder = SentenceTransformerEmbedder(model_dir, show_progress=True)
     return HybridRetriever(TermAnalyzer(lexicon), embedder, mode=mode)
@@ -57,20 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--qrels", type=Path)
     parser.add_argument("--mode", choices=MODES, default="hybrid")
     parser.add_argument("--run-out", type=Path, required=True)
-    parser.add_argument(
-        "--model-dir",
-        type=Path,
-        default=Path(os.environ.get("EMBEDDING_MODEL_DIR", DEFAULT_MODEL_DIR)),
-    )
+    parser.add_argument("--model-dir", type=Path, default=embedding_model_dir())
     parser.add_argument(
         "--lexicon",
         type=Path,
-        default=DEFAULT_LEXICON,
+        default=LEXICON_FILE,
         help="domain lexicon for BM25 (knowledge/lexicon.yml)",
     )
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     corpus = [
         Document(id=str(d["_id"]), title=str(d.get("title") or ""), body=str(d.get("text") or ""))
         for d in read_jsonl(args.corpus)

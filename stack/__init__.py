@@ -5,9 +5,8 @@ two environments (Rasa's and the app's, which cannot share one because Rasa 3.6 
 pydantic 1), builds what is missing, and starts, watches and stops the processes.
 """
 
-from pathlib import Path
+from repo_paths import MODELS_DIR, REPO_ROOT, VAR_DIR
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 VENVS_DIR = REPO_ROOT / ".venvs"
-MODELS_DIR = REPO_ROOT / "models"
-VAR_DIR = REPO_ROOT / "var"
+
+__all__ = ["MODELS_DIR", "REPO_ROOT", "VAR_DIR", "VENVS_DIR"]

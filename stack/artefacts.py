@@ -10,27 +10,19 @@ import os
 import subprocess
 import sys
 
-from stack import MODELS_DIR, REPO_ROOT, VAR_DIR
+from repo_paths import INDEX_DIR, embedding_model_dir
+from stack import REPO_ROOT
 from stack.environments import APP
 from stack.progress import step
 
-MODEL_DIR = MODELS_DIR / "multilingual-e5-small"
-
 
 def app_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "PYTHONPATH": str(REPO_ROOT),
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "TOKENIZERS_PARALLELISM": "false",
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
-            "EMBEDDING_MODEL_DIR": os.environ.get("EMBEDDING_MODEL_DIR", str(MODEL_DIR)),
-        }
-    )
-    return env
+    """The environment of app-side processes: the repository importable.
+
+    The model's offline and thread settings are applied by the `embedding` package itself
+    (embedding/__init__.py), whoever starts the process.
+    """
+    return {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
 
 
 def ensure_all(python: str | None = None) -> None:
@@ -38,14 +30,14 @@ def ensure_all(python: str | None = None) -> None:
     env = app_env()
     with step("embedding model (offline)"):
         subprocess.run(
-            [python, "-m", "retrieval.embedding_model", "--target", env["EMBEDDING_MODEL_DIR"]],
+            [python, "-m", "embedding.provision", "--target", str(embedding_model_dir())],
             cwd=REPO_ROOT,
             env=env,
             check=True,
         )
     with step("knowledge index"):
         subprocess.run(
-            [python, "-m", "retrieval.build_index", "--index-dir", str(VAR_DIR / "index")],
+            [python, "-m", "retrieval.build_index", "--index-dir", str(INDEX_DIR)],
             cwd=REPO_ROOT,
             env=env,
             check=True,

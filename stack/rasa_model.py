@@ -6,22 +6,30 @@ import os
 import subprocess
 from pathlib import Path
 
+from repo_paths import BOT_DIR, LEXICON_FILE
 from stack import MODELS_DIR, REPO_ROOT
 from stack.environments import RASA
 from stack.fingerprint import hash_files
 from stack.progress import say, step
 
-BOT_DIR = REPO_ROOT / "bot"
 RASA_MODELS_DIR = MODELS_DIR / "rasa"
+# The project's files as every Rasa command names them (paths relative to the repository)
+CONFIG_ARGS = ("--config", "bot/config.yml")
+DOMAIN_ARGS = ("--domain", "bot/domain.yml")
+DATA_ARGS = ("--data", "bot/data")
 TRAINING_INPUTS = (
     BOT_DIR / "config.yml",
     BOT_DIR / "domain.yml",
     BOT_DIR / "data",
     BOT_DIR / "components",
     REPO_ROOT / "japanese_text",
-    REPO_ROOT / "knowledge" / "lexicon.yml",
+    LEXICON_FILE,
     RASA.lock_file,
 )
+
+
+def rasa_command(*arguments: str) -> list[str]:
+    return [str(RASA.bin("rasa")), *arguments]
 
 
 def rasa_env() -> dict[str, str]:
@@ -48,22 +56,18 @@ def ensure_trained() -> Path:
     RASA_MODELS_DIR.mkdir(parents=True, exist_ok=True)
     with step(f"training the Rasa model ({target.name})"):
         subprocess.run(
-            [
-                str(RASA.bin("rasa")),
+            rasa_command(
                 "train",
-                "--config",
-                "bot/config.yml",
-                "--domain",
-                "bot/domain.yml",
-                "--data",
-                "bot/data",
+                *CONFIG_ARGS,
+                *DOMAIN_ARGS,
+                *DATA_ARGS,
                 "--out",
                 str(RASA_MODELS_DIR),
                 "--fixed-model-name",
                 target.name.removesuffix(".tar.gz"),
                 # Rasa's own cache cannot see lexicon changes (a file named in the config).
                 "--force",
-            ],
+            ),
             cwd=REPO_ROOT,
             env=rasa_env(),
             check=True,

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from repo_paths import INDEX_DIR
 from stack import REPO_ROOT, VAR_DIR
+from stack.artefacts import app_env
 from stack.environments import APP, RASA
 from stack.progress import say
 from stack.rasa_model import rasa_env
@@ -93,20 +95,14 @@ def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[C
     if token:
         rasa_cmd += ["--auth-token", token]
 
-    a_env = dict(os.environ)
+    a_env = app_env()
     a_env.update(
         {
             "RASA_URL": ports.rasa_url,
             "DATA_DIR": str(var_dir),
             # The index is a build artefact addressed by its inputs (knowledge, model), built
             # by `setup`: every stack on this checkout shares it, whatever its data dir.
-            "INDEX_DIR": str(VAR_DIR / "index"),
-            # One torch/BLAS thread per process: two threads collapse on this 2-core machine.
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "TOKENIZERS_PARALLELISM": "false",
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
+            "INDEX_DIR": str(INDEX_DIR),
         }
     )
     app_cmd = [

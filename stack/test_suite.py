@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from stack import REPO_ROOT, VAR_DIR
 from stack.environments import APP, RASA
 from stack.progress import say
-from stack.rasa_model import model_path, rasa_env
+from stack.rasa_model import (
+    CONFIG_ARGS,
+    DATA_ARGS,
+    DOMAIN_ARGS,
+    model_path,
+    rasa_command,
+    rasa_env,
+)
 
 RESULTS_DIR = VAR_DIR / "test-results"
 _PYTEST_SUMMARY = re.compile(r"(\d+) (passed|failed|error|errors)\b")
@@ -56,34 +63,24 @@ def _run(name: str, command: list[str], *, env: dict[str, str] | None = None) ->
 def run_suite(pytest_args: list[str] | None = None) -> int:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     app_python = str(APP.python)
-    rasa = str(RASA.bin("rasa"))
     model = str(model_path())
     r_env = rasa_env()
     extra = list(pytest_args or [])
 
     steps = [
         ("ruff", [str(APP.bin("ruff")), "check", "."], None),
+        ("import contracts (import-linter)", [str(APP.bin("lint-imports")), "--no-cache"], None),
         ("knowledge check", [app_python, "-m", "knowledge", "check"], None),
         (
             "rasa data validate",
-            [
-                rasa,
-                "data",
-                "validate",
-                "--config",
-                "bot/config.yml",
-                "--domain",
-                "bot/domain.yml",
-                "--data",
-                "bot/data",
-                "--fail-on-warnings",
-            ],
+            rasa_command(
+                "data", "validate", *CONFIG_ARGS, *DOMAIN_ARGS, *DATA_ARGS, "--fail-on-warnings"
+            ),
             r_env,
         ),
         (
             "rasa story tests",
-            [
-                rasa,
+            rasa_command(
                 "test",
                 "core",
                 "--model",
@@ -95,24 +92,22 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
                 "--fail-on-prediction-errors",
                 "--out",
                 str(RESULTS_DIR / "core"),
-            ],
+            ),
             r_env,
         ),
         (
             "rasa test nlu (held-out file)",
-            [
-                rasa,
+            rasa_command(
                 "test",
                 "nlu",
                 "--model",
                 model,
                 "--nlu",
                 "bot/tests/nlu/heldout.yml",
-                "--domain",
-                "bot/domain.yml",
+                *DOMAIN_ARGS,
                 "--out",
                 str(RESULTS_DIR / "nlu"),
-            ],
+            ),
             r_env,
         ),
         (

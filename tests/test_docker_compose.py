@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from repo_paths import REPO_ROOT
+
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 
 

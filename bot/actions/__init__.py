@@ -1,4 +1,8 @@
-"""Rasa custom actions, run by the app's action endpoint (app/action_endpoint.py)."""
+"""Rasa custom actions, served by the app's action endpoint (app/routers/actions.py)."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action
 
 from bot.actions.answer_question import ActionAnswerQuestion
 from bot.actions.cannot_answer import ActionCannotAnswer
@@ -11,6 +15,27 @@ from bot.actions.card_topic import ActionCardTopic
 from bot.actions.contact_office import ActionContactOffice
 from bot.actions.emergency import ActionEmergency
 from bot.actions.procedure_guide import ActionProcedureGuide
+from core.runtime import RuntimeHolder
+
+RUNTIME_ACTIONS = (
+    ActionAnswerQuestion,
+    ActionAskHasQrForm,
+    ActionCannotAnswer,
+    ActionCardApplicationSteps,
+    ActionCardTopic,
+    ActionContactOffice,
+    ActionProcedureGuide,
+)
+
+
+def build_actions(runtime: RuntimeHolder) -> list[Action]:
+    """Every custom action the domain names, bound to the app's runtime."""
+    return [
+        *(action(runtime) for action in RUNTIME_ACTIONS),
+        ActionEmergency(),
+        ValidateCardApplicationForm(),
+    ]
+
 
 __all__ = [
     "ActionAnswerQuestion",
@@ -22,4 +47,5 @@ __all__ = [
     "ActionEmergency",
     "ActionProcedureGuide",
     "ValidateCardApplicationForm",
+    "build_actions",
 ]

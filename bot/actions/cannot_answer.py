@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answer_question import utter_cannot_answer
-from bot.actions.services import get_services
+from bot.actions.runtime_action import RuntimeAction
 
 
-class ActionCannotAnswer(Action):
+class ActionCannotAnswer(RuntimeAction):
     def name(self) -> str:
         return "action_cannot_answer"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        utter_cannot_answer(dispatcher, get_services())
+        utter_cannot_answer(dispatcher, self.runtime)
         return []

@@ -5,27 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.contact_response import contact_values
+from bot.actions.contacts import CARD_OFFICE, CARD_SITE, contact_values
 from bot.actions.entity_values import resolve
-from bot.actions.services import get_services
+from bot.actions.runtime_action import RuntimeAction
+from knowledge.municipality import Municipality
 
 METHODS = {"smartphone", "pc", "photo_booth", "mail", "counter"}
 ONLINE_METHODS = {"smartphone", "pc", "photo_booth"}
-CARD_OFFICE = "offices.mynumber"
-CARD_SITE = "national.card_site"
 
 
-def _card_office_values() -> dict[str, str]:
-    return contact_values(get_services().municipality.contact(CARD_OFFICE))
+def _card_office_values(municipality: Municipality) -> dict[str, str]:
+    return contact_values(municipality.contact(CARD_OFFICE))
 
 
-def _card_site_source() -> dict[str, Any]:
-    site = get_services().municipality.contact(CARD_SITE)
+def _card_site_source(municipality: Municipality) -> dict[str, Any]:
+    site = municipality.contact(CARD_SITE)
     return {"sources": [{"title": site.name, "date": None, "url": site.url}], "link": site.url}
 
 
@@ -51,7 +50,7 @@ class ValidateCardApplicationForm(FormValidationAction):
         return {"apply_method": resolve(value, METHODS)}
 
 
-class ActionAskHasQrForm(Action):
+class ActionAskHasQrForm(RuntimeAction):
     """Shows the steps for the chosen method at once, then asks about the QR code."""
 
     def name(self) -> str:
@@ -61,17 +60,18 @@ class ActionAskHasQrForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         method = tracker.get_slot("apply_method")
+        municipality = self.runtime.municipality
         if method in METHODS:
             dispatcher.utter_message(
                 response=f"utter_apply_steps_{method}",
-                json_message=_card_site_source(),
-                **_card_office_values(),
+                json_message=_card_site_source(municipality),
+                **_card_office_values(municipality),
             )
         dispatcher.utter_message(response="utter_ask_has_qr_form")
         return []
 
 
-class ActionCardApplicationSteps(Action):
+class ActionCardApplicationSteps(RuntimeAction):
     def name(self) -> str:
         return "action_card_application_steps"
 
@@ -79,7 +79,8 @@ class ActionCardApplicationSteps(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         method = tracker.get_slot("apply_method")
-        values = _card_office_values()
+        municipality = self.runtime.municipality
+        values = _card_office_values(municipality)
         if method == "counter":
             dispatcher.utter_message(response="utter_apply_steps_counter", **values)
         elif tracker.get_slot("has_qr_form"):
@@ -88,7 +89,9 @@ class ActionCardApplicationSteps(Action):
             dispatcher.utter_message(response="utter_apply_without_qr_online", **values)
         else:
             dispatcher.utter_message(
-                response="utter_apply_without_qr_mail", json_message=_card_site_source(), **values
+                response="utter_apply_without_qr_mail",
+                json_message=_card_site_source(municipality),
+                **values,
             )
         dispatcher.utter_message(response="utter_apply_next")
         return [

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answer_question import answer_from_knowledge
 from bot.actions.knowledge_reply import utter_document
-from bot.actions.services import get_services
+from bot.actions.runtime_action import RuntimeAction
 
 CARD_TOPICS = {
     "card_receive",
@@ -23,7 +23,7 @@ CARD_TOPICS = {
 }
 
 
-class ActionCardTopic(Action):
+class ActionCardTopic(RuntimeAction):
     def name(self) -> str:
         return "action_card_topic"
 
@@ -32,17 +32,18 @@ class ActionCardTopic(Action):
     ) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
         text = tracker.latest_message.get("text") or ""
-        knowledge = get_services().knowledge
+        runtime = self.runtime
+        knowledge = runtime.knowledge
         candidates = (
             knowledge.faqs_where(topic=intent) if knowledge and intent in CARD_TOPICS else []
         )
         if not candidates or knowledge is None:
-            answer_from_knowledge(dispatcher, tracker, domain, text)
+            answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
             return [SlotSet("topic", intent or None)]
         # Button payloads arrive as "/card_lost": rank by the topic's own question then.
         query = text if text and not text.startswith("/") else candidates[0].title
         best = knowledge.rank_within(query, candidates)[0]
-        utter_document(dispatcher, best.document)
+        utter_document(dispatcher, domain, best.document)
         follow_up = f"utter_topic_next_{intent}"
         if follow_up in domain.get("responses", {}):
             dispatcher.utter_message(response=follow_up)

@@ -5,24 +5,22 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.contact_response import contact_values
+from bot.actions.contacts import CARD_OFFICE, contact_values
 from bot.actions.knowledge_reply import response_text
-from bot.actions.services import get_services
-from knowledge.municipality import UnknownPlaceholderError
+from bot.actions.runtime_action import RuntimeAction
+from knowledge.municipality import UnknownContactError
+from retrieval.knowledge_service import KnowledgeService
 
-CARD_OFFICE = "offices.mynumber"
 
-
-def office_for_topic(topic: str | None) -> str | None:
+def office_for_topic(topic: str | None, knowledge: KnowledgeService | None) -> str | None:
     """Card topics go to the card office; a procedure to the office its FAQs name most."""
     if not topic:
         return None
     if topic.startswith("card_"):
         return CARD_OFFICE
-    knowledge = get_services().knowledge
     if knowledge is None:
         return None
     contacts = Counter(
@@ -33,18 +31,19 @@ def office_for_topic(topic: str | None) -> str | None:
     return contacts.most_common(1)[0][0] if contacts else None
 
 
-class ActionContactOffice(Action):
+class ActionContactOffice(RuntimeAction):
     def name(self) -> str:
         return "action_contact_office"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        municipality = get_services().municipality
-        key = office_for_topic(tracker.get_slot("topic"))
+        runtime = self.runtime
+        municipality = runtime.municipality
+        key = office_for_topic(tracker.get_slot("topic"), runtime.knowledge)
         try:
             contact = municipality.contact(key) if key else municipality.fallback_contact
-        except UnknownPlaceholderError:
+        except UnknownContactError:
             contact = municipality.fallback_contact
         is_open = contact.is_open(municipality.now())
         status = ""

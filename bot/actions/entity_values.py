@@ -6,20 +6,15 @@ Rasa's EntitySynonymMapper only knows exact surface forms; residents' spellings 
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from japanese_text.lexicon import katakana_to_hiragana
+from japanese_text import fold_spelling as fold
+from repo_paths import BOT_DIR
 
-SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "nlu" / "synonyms.yml"
-
-
-def fold(text: str) -> str:
-    return katakana_to_hiragana(unicodedata.normalize("NFKC", text).lower()).strip()
+SYNONYMS_FILE = BOT_DIR / "data" / "nlu" / "synonyms.yml"
 
 
 @lru_cache

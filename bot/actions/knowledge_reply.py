@@ -26,17 +26,21 @@ def _shorten(text: str, limit: int) -> str:
     return (cut[: end + 1] if end > limit // 2 else cut) + "…"
 
 
-def answer_text(document: Document) -> str:
+def answer_text(domain: dict[str, Any], document: Document) -> str:
+    """An FAQ's answer as curated; a plan passage under its heading path, shortened."""
     if document.metadata.get("kind") == "plan":
         heading = " > ".join(document.title.split(" > ")[1:]) or document.title
-        return f"【{heading}】\n{_shorten(document.body, MAX_PLAN_CHARS)}"
+        passage = _shorten(document.body, MAX_PLAN_CHARS)
+        return response_text(domain, "utter_plan_passage").format(heading=heading, passage=passage)
     return document.body.strip()
 
 
-def utter_document(dispatcher: CollectingDispatcher, document: Document) -> None:
+def utter_document(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any], document: Document
+) -> None:
     source = document.metadata.get("source") or {}
     dispatcher.utter_message(
-        text=answer_text(document),
+        text=answer_text(domain, document),
         json_message={
             "sources": [
                 {

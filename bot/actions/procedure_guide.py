@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.answer_question import answer_from_knowledge
 from bot.actions.entity_values import latest_entity
 from bot.actions.knowledge_reply import utter_document
-from bot.actions.services import get_services
+from bot.actions.runtime_action import RuntimeAction
 from knowledge.schema import ASPECTS, PROCEDURES
 
 MOVING = "moving"  # 引っ越し in general: ask which of 転入・転出・転居
 
 
-class ActionProcedureGuide(Action):
+class ActionProcedureGuide(RuntimeAction):
     def name(self) -> str:
         return "action_procedure_guide"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        runtime = self.runtime
         message = tracker.latest_message
         text = message.get("text") or ""
         procedure = latest_entity(message, "procedure", PROCEDURES | {MOVING})
@@ -35,22 +36,22 @@ class ActionProcedureGuide(Action):
             procedure = tracker.get_slot("procedure") or "moving_in"
         procedure = procedure or tracker.get_slot("procedure")
         if procedure not in PROCEDURES:
-            if aspect is None and answer_from_knowledge(dispatcher, tracker, domain, text):
+            if aspect is None and answer_from_knowledge(dispatcher, tracker, domain, runtime, text):
                 return []
             dispatcher.utter_message(response="utter_ask_which_procedure")
             return []
 
-        knowledge = get_services().knowledge
+        knowledge = runtime.knowledge
         if knowledge is None:
-            answer_from_knowledge(dispatcher, tracker, domain, text)
+            answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
             return [SlotSet("procedure", procedure), SlotSet("topic", procedure)]
         candidates = knowledge.faqs_where(
             procedure=procedure, aspect=aspect or "howto"
         ) or knowledge.faqs_where(procedure=procedure)
         if not candidates:
-            answer_from_knowledge(dispatcher, tracker, domain, text)
+            answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
         else:
             best = knowledge.rank_within(text, candidates)[0]
-            utter_document(dispatcher, best.document)
+            utter_document(dispatcher, domain, best.document)
             dispatcher.utter_message(response="utter_procedure_next")
         return [SlotSet("procedure", procedure), SlotSet("topic", procedure)]

@@ -8,7 +8,6 @@ the browser tests use that running stack instead and see real answers.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -19,45 +18,19 @@ import httpx
 import pytest
 
 from app.main import create_app
-from app.settings import Settings
+from repo_paths import REPO_ROOT
+from tests.support.app_client import app_client, settings_without_rasa
+from tests.support.browser import chromium_or_fail, launch_chromium
+from tests.support.ports import unused_port
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def unused_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def app_settings(data_dir: Path) -> Settings:
-    return Settings(
-        rasa_url=f"http://127.0.0.1:{unused_port()}",
-        data_dir=data_dir,
-        load_knowledge_index=False,
-    )
 
 
 @pytest.fixture
 async def web_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """The real app with Rasa down, called in-process."""
-    app = create_app(app_settings(tmp_path))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
-            yield client
+    async with app_client(settings_without_rasa(tmp_path)) as client:
+        yield client
 
 
 class ServerThread:
@@ -92,7 +65,7 @@ def web_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if external:
         yield external.rstrip("/")
         return
-    app = create_app(app_settings(tmp_path_factory.mktemp("web-app")))
+    app = create_app(settings_without_rasa(tmp_path_factory.mktemp("web-app")))
     server = ServerThread(app, unused_port()).start()
     try:
         yield server.url
@@ -107,16 +80,9 @@ def chromium_browser() -> Iterator[Any]:
     The sync API keeps its own event loop running while it is open; closing it at the end of
     the module lets pytest-asyncio run the async tests of later modules.
     """
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    chromium_or_fail()
+    with launch_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

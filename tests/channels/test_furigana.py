@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from channels.furigana import FuriganaAnnotator, RubyPart, annotator_for, split_word
+from repo_paths import LEXICON_FILE
 
-LEXICON = Path(__file__).resolve().parents[2] / "knowledge" / "lexicon.yml"
+LEXICON = LEXICON_FILE
 HIRAGANA = re.compile(r"^[ぁ-ゖー]+$")
 KANA = re.compile(r"[ぁ-ゖァ-ヺー]")
 

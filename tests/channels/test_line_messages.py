@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from app.schemas import Button, ChatMessage, Source
 from channels.line_messages import to_line_messages
+from core.schemas import AnswerSource, Button, ChatMessage
 
 LABELS = {"source": "出典", "details": "詳しく"}
 
@@ -15,7 +15,7 @@ def test_answer_with_steps_and_source_becomes_a_flex_bubble() -> None:
         text="まず一時利用停止をしてください。",
         steps=["フリーダイヤルに電話", "警察に届け出"],
         sources=[
-            Source(
+            AnswerSource(
                 title="マイナンバーカード総合サイト",
                 date="2026-11-01",
                 url="https://www.kojinbango-card.go.jp/",
@@ -56,7 +56,7 @@ def test_limits_five_messages_5000_chars_13_quick_replies_20_char_labels() -> No
 
 
 def test_non_web_links_get_no_button() -> None:
-    message = ChatMessage(text="t", sources=[Source(title="s", url="javascript:alert(1)")])
+    message = ChatMessage(text="t", sources=[AnswerSource(title="s", url="javascript:alert(1)")])
 
     [flex] = as_dicts(to_line_messages([message], LABELS))
 

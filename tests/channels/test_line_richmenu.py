@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from repo_paths import REPO_ROOT
 from tests.support.line_recorder import LineApiRecorder
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFINITION = REPO_ROOT / "channels" / "line_richmenu" / "richmenu.json"
 
 

@@ -10,27 +10,19 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from app.main import create_app
-from app.settings import Settings
+from repo_paths import REPO_ROOT
+from tests.support.app_client import app_client, settings_without_rasa
 from tests.support.line_recorder import LineApiRecorder
 from tests.support.line_signing import line_signature
 
-FIXTURE = Path(__file__).resolve().parents[1] / "data" / "line" / "webhook_v3.json"
+FIXTURE = REPO_ROOT / "tests" / "data" / "line" / "webhook_v3.json"
 SECRET = "test-channel-secret"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-
-
-def unused_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -42,19 +34,14 @@ def recorder() -> Iterator[LineApiRecorder]:
 
 @pytest.fixture
 async def line_client(tmp_path, recorder: LineApiRecorder) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(
-        rasa_url=f"http://127.0.0.1:{unused_port()}",
-        data_dir=tmp_path,
-        load_knowledge_index=False,
+    settings = settings_without_rasa(
+        tmp_path,
         line_channel_secret=SECRET,
         line_channel_access_token="test-access-token",
         line_api_endpoint=recorder.url,
     )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
-            yield client
+    async with app_client(settings) as client:
+        yield client
 
 
 async def post_signed(
@@ -178,7 +165,8 @@ async def test_the_same_event_delivered_twice_gets_one_reply(
 async def test_bad_bodies_never_crash(line_client: httpx.AsyncClient, body: bytes) -> None:
     response = await post_signed(line_client, body)
 
-    assert 200 <= response.status_code < 500
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid body"
     assert (await line_client.get("/healthz")).status_code == 200
 
 
@@ -217,14 +205,7 @@ async def test_line_user_ids_never_reach_the_logs(
 
 
 async def test_webhook_is_404_when_line_is_not_configured(tmp_path) -> None:
-    settings = Settings(
-        rasa_url="http://127.0.0.1:9", data_dir=tmp_path, load_knowledge_index=False
-    )
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://app") as client,
-    ):
+    async with app_client(settings_without_rasa(tmp_path)) as client:
         body = FIXTURE.read_bytes()
         response = await client.post(
             "/line/webhook",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import httpx
 import pytest
 
-from app.messages import main_topics
+from core.texts import main_topics
+from repo_paths import REPO_ROOT
 
-CHANNELS = Path(__file__).resolve().parents[2] / "channels"
+CHANNELS = REPO_ROOT / "channels"
 PAGES = ["/", "/kiosk"]
 
 

@@ -4,30 +4,24 @@ knowledge index): what a resident sees, not a canned reply."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from repo_paths import REPO_ROOT
 from tests.e2e.conftest import RunningStack
+from tests.support.browser import chromium_or_fail, launch_chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SCREENSHOT_DIR = REPO_ROOT / "test-artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
 def page_factory() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (python3 -m stack test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless=new", "--no-sandbox"]
-        )
+    chromium_or_fail()
+    with launch_chromium() as browser:
         contexts: list[Any] = []
 
         def new_page() -> Any:
@@ -41,7 +35,6 @@ def page_factory() -> Iterator[Any]:
         finally:
             for context in contexts:
                 context.close()
-            browser.close()
 
 
 def ask(page: Any, text: str, bot_count: int) -> Any:

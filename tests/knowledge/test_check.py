@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from knowledge.check import run_check
+from repo_paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 BROKEN = REPO_ROOT / "tests" / "data" / "knowledge_broken"
 TODAY = dt.date(2026, 11, 24)
 

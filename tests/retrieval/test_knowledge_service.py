@@ -8,20 +8,16 @@ measures, so a regression in the model, the index or the policy shows, not noise
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from knowledge import KNOWLEDGE_DIR
-from knowledge.municipality import Municipality
+from core.runtime import Runtime
+from repo_paths import REPO_ROOT
 from retrieval.documents import Document, ScoredDocument
-from retrieval.embedder import SentenceTransformerEmbedder
 from retrieval.evaluate import read_qrels
 from retrieval.knowledge_service import AbstentionPolicy, KnowledgeService
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DEV_DIR = REPO_ROOT / "tests" / "data" / "retrieval_dev"
-MODEL_DIR = REPO_ROOT / "models" / "multilingual-e5-small"
 
 
 def read_texts(name: str) -> list[tuple[str, str]]:
@@ -31,12 +27,9 @@ def read_texts(name: str) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def service() -> KnowledgeService:
-    if not MODEL_DIR.is_dir():
-        pytest.fail("embedding model missing: run `python3 -m stack setup`")
-    municipality = Municipality.load(KNOWLEDGE_DIR / "municipality.yml")
-    embedder = SentenceTransformerEmbedder(MODEL_DIR)
-    return KnowledgeService.build(KNOWLEDGE_DIR, municipality, embedder, REPO_ROOT / "var/index")
+def service(full_knowledge: Runtime) -> KnowledgeService:
+    assert full_knowledge.knowledge is not None
+    return full_knowledge.knowledge
 
 
 def hit(dense: float, bm25: float) -> ScoredDocument:

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from pathlib import Path
-
+from repo_paths import LEXICON_FILE
 from retrieval.text_analysis import TermAnalyzer
 
-LEXICON = Path(__file__).resolve().parents[2] / "knowledge" / "lexicon.yml"
+LEXICON = LEXICON_FILE
 
 
 def test_content_words_as_lemmas_without_particles() -> None:

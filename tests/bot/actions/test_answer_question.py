@@ -4,61 +4,31 @@ abstention threshold (which also names where to ask), and an abstention."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions import services as action_services
 from bot.actions.answer_question import ActionAnswerQuestion
-from knowledge import KNOWLEDGE_DIR
+from core.runtime import Runtime, RuntimeHolder
 from knowledge.municipality import Municipality
-from retrieval.embedder import SentenceTransformerEmbedder
+from repo_paths import KNOWLEDGE_DIR, REPO_ROOT
 from retrieval.knowledge_service import KnowledgeService
+from tests.support.actions import domain, make_tracker, run_action
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-MODEL_DIR = REPO_ROOT / "models" / "multilingual-e5-small"
 DEV_QUERIES = REPO_ROOT / "tests" / "data" / "retrieval_dev" / "queries.jsonl"
-DOMAIN = yaml.safe_load((REPO_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def knowledge() -> Iterator[KnowledgeService]:
-    if not MODEL_DIR.is_dir():
-        pytest.fail("embedding model missing: run `python3 -m stack setup`")
-    municipality = Municipality.load(KNOWLEDGE_DIR / "municipality.yml")
-    service = KnowledgeService.build(
-        KNOWLEDGE_DIR,
-        municipality,
-        SentenceTransformerEmbedder(MODEL_DIR),
-        REPO_ROOT / "var" / "index",
-    )
-    previous = action_services._services
-    action_services.configure(action_services.ActionServices(municipality, knowledge=service))
-    yield service
-    action_services._services = previous
+def knowledge(full_knowledge: Runtime) -> KnowledgeService:
+    assert full_knowledge.knowledge is not None
+    return full_knowledge.knowledge
 
 
-def run_action(text: str) -> list[dict[str, Any]]:
-    tracker = Tracker(
-        sender_id="test",
-        slots={},
-        latest_message={"text": text, "intent": {"name": "nlu_fallback"}},
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-    dispatcher = CollectingDispatcher()
-    ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN)
-    return dispatcher.messages
+async def answer(runtime: Runtime, text: str) -> list[dict[str, Any]]:
+    action = ActionAnswerQuestion(RuntimeHolder(runtime))
+    return (await run_action(action, make_tracker(text))).messages
 
 
 def dev_question(knowledge: KnowledgeService, *, tentative: bool) -> str:
@@ -72,25 +42,40 @@ def dev_question(knowledge: KnowledgeService, *, tentative: bool) -> str:
     pytest.fail(f"no dev question with tentative={tentative}")
 
 
-def test_a_sure_answer_comes_without_the_note(knowledge: KnowledgeService) -> None:
-    messages = run_action(dev_question(knowledge, tentative=False))
+async def test_a_sure_answer_comes_without_the_note(
+    full_knowledge: Runtime, knowledge: KnowledgeService
+) -> None:
+    messages = await answer(full_knowledge, dev_question(knowledge, tentative=False))
 
     assert messages[0]["custom"]["sources"][0]["title"]
     assert all(m.get("response") != "utter_answer_may_differ" for m in messages)
 
 
-def test_an_answer_near_the_threshold_says_where_to_ask(knowledge: KnowledgeService) -> None:
-    messages = run_action(dev_question(knowledge, tentative=True))
+async def test_an_answer_near_the_threshold_says_where_to_ask(
+    full_knowledge: Runtime, knowledge: KnowledgeService
+) -> None:
+    messages = await answer(full_knowledge, dev_question(knowledge, tentative=True))
 
     assert messages[0]["custom"]["sources"][0]["title"], "the answer still comes first"
     note = messages[-1]
     assert note["response"] == "utter_answer_may_differ"
     contact = Municipality.load(KNOWLEDGE_DIR / "municipality.yml").fallback_contact
     assert note["contact_name"] == contact.name
-    assert "{contact_name}" in DOMAIN["responses"]["utter_answer_may_differ"][0]["text"]
+    assert "{contact_name}" in domain()["responses"]["utter_answer_may_differ"][0]["text"]
 
 
-def test_nonsense_gets_the_cannot_answer_reply(knowledge: KnowledgeService) -> None:
-    messages = run_action("ぴよぴよもげもげ")
+async def test_nonsense_gets_the_cannot_answer_reply(full_knowledge: Runtime) -> None:
+    messages = await answer(full_knowledge, "ぴよぴよもげもげ")
 
     assert [m["response"] for m in messages] == ["utter_cannot_answer"]
+
+
+async def test_an_unanswered_question_is_recorded_masked(holder) -> None:
+    from bot.actions.answer_question import ActionAnswerQuestion as Action
+
+    text = "ぴよぴよ 090-1234-5678 もげもげ"
+    result = await run_action(Action(holder), make_tracker(text, metadata={"channel": "web"}))
+
+    assert result.responses == ["utter_cannot_answer"]
+    rows = holder.current.unanswered.rows()
+    assert [r.question for r in rows] == ["ぴよぴよ [電話番号] もげもげ"]

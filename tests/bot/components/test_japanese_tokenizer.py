@@ -12,8 +12,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.japanese_tokenizer import JapaneseTokenizer
+from repo_paths import REPO_ROOT
 
-LEXICON = Path(__file__).resolve().parents[2] / "data" / "lexicon_small.yml"
+LEXICON = REPO_ROOT / "tests" / "data" / "lexicon_small.yml"
 
 
 @pytest.fixture

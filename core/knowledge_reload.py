@@ -1,0 +1,88 @@
+"""Loads the knowledge into the runtime and swaps in a new one when staff change knowledge/.
+
+The new index is built in a worker thread while the old one keeps answering; the swap is a
+single assignment on the RuntimeHolder, so residents never see downtime or a half-built
+index, and every reader (actions, the fallback contact, the LINE greeting) sees the new
+municipality.yml at the same moment as the new index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from pathlib import Path
+
+from core.runtime import Runtime, RuntimeHolder
+from knowledge.municipality import Municipality
+from knowledge.unanswered import UnansweredLog
+from retrieval.embedder import Embedder
+from retrieval.knowledge_service import KnowledgeService
+
+logger = logging.getLogger(__name__)
+
+WATCH_INTERVAL_SECONDS = 30.0
+KNOWLEDGE_SUFFIXES = (".yml", ".yaml", ".md")
+
+
+def knowledge_fingerprint(knowledge_dir: Path) -> str:
+    """Cheap change detection: names, sizes and modification times of the data files."""
+    digest = hashlib.sha256()
+    for path in sorted(knowledge_dir.rglob("*")):
+        if path.is_file() and path.suffix in KNOWLEDGE_SUFFIXES:
+            stat = path.stat()
+            digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+class KnowledgeReloader:
+    def __init__(
+        self,
+        holder: RuntimeHolder,
+        knowledge_dir: Path,
+        embedder: Embedder,
+        index_dir: Path,
+        unanswered: UnansweredLog | None,
+    ) -> None:
+        self.holder = holder
+        self.knowledge_dir = knowledge_dir
+        self.index_dir = index_dir
+        self.embedder = embedder
+        self.unanswered = unanswered
+        self._fingerprint = ""
+        self._task: asyncio.Task[None] | None = None
+
+    def _build(self) -> Runtime:
+        municipality = Municipality.load(self.knowledge_dir / "municipality.yml")
+        service = KnowledgeService.build(
+            self.knowledge_dir, municipality, self.embedder, self.index_dir
+        )
+        # A cached index loads without the model; load it (and run one search) now, so the
+        # first resident after start-up does not wait seconds while /readyz already said ready.
+        service.search("マイナンバーカード", top_k=1)
+        return Runtime(municipality, service, self.unanswered)
+
+    async def load(self) -> None:
+        fingerprint = knowledge_fingerprint(self.knowledge_dir)
+        runtime = await asyncio.to_thread(self._build)
+        self.holder.replace(runtime)
+        self._fingerprint = fingerprint
+
+    def start_watching(self, interval: float = WATCH_INTERVAL_SECONDS) -> None:
+        self._task = asyncio.create_task(self._watch(interval))
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+    async def _watch(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if knowledge_fingerprint(self.knowledge_dir) != self._fingerprint:
+                    logger.info("knowledge changed: rebuilding the index in the background")
+                    await self.load()
+                    knowledge = self.holder.current.knowledge
+                    logger.info("knowledge index swapped in (%s)", knowledge and knowledge.key)
+            except Exception:  # keep serving the old index; staff see the error in the log
+                logger.exception("reloading the knowledge failed; keeping the previous index")
