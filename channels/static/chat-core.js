@@ -99,28 +99,36 @@
     return root;
   }
 
-  function userMessage(text, texts) {
-    const root = messageShell("user", texts.you);
+  /** A bubble of one paragraph: what the resident said, or that sending failed. */
+  function textMessage(role, speaker, text) {
+    const root = messageShell(role, speaker);
     root.appendChild(element("p", "msg-text", text));
     return root;
   }
 
+  function userMessage(text, texts) {
+    return textMessage("user", texts.you, text);
+  }
+
   function errorMessage(text, texts) {
-    const root = messageShell("error", texts.bot);
-    root.appendChild(element("p", "msg-text", text));
-    return root;
+    return textMessage("error", texts.bot, text);
+  }
+
+  /** A link that opens in a new tab, which screen readers are told about. */
+  function newTabLink(url, text, texts) {
+    const link = element("a", null, text);
+    link.href = url;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.appendChild(visuallyHidden(texts.newWindow));
+    return link;
   }
 
   function sourceItem(source, texts, asLinks) {
     const item = element("li");
     const url = asLinks ? httpUrl(source.url) : null;
     if (url) {
-      const link = element("a", null, source.title);
-      link.href = url;
-      link.target = "_blank";
-      link.rel = "noopener noreferrer";
-      link.appendChild(visuallyHidden(texts.newWindow));
-      item.appendChild(link);
+      item.appendChild(newTabLink(url, source.title, texts));
     } else {
       item.appendChild(element("span", "source-title", source.title));
     }
@@ -182,15 +190,128 @@
     const link = httpUrl(message.link);
     if (link && asLinks) {
       const p = element("p", "msg-link");
-      const a = element("a", null, texts.details);
-      a.href = link;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      a.appendChild(visuallyHidden(texts.newWindow));
-      p.appendChild(a);
+      p.appendChild(newTabLink(link, texts.details, texts));
       root.appendChild(p);
     }
     return { root, textual };
+  }
+
+  /**
+   * The conversation both pages run: the form, the log and its status line, topic buttons.
+   *
+   * `ui` holds the page's log, form, input, send (its submit button) and status elements.
+   * Options say what a page does differently; all are optional but `texts`:
+   *   sessionPrefix   first letter of the session id ("w" web, "k" kiosk)
+   *   asLinks         answers' sources and links as links (default true; false on the kiosk)
+   *   scrollBlock     how the first new answer is scrolled into view (default "nearest")
+   *   restoreOnError  put a failed question back into an empty input, to try again
+   *   onSend()               before the resident's message is shown
+   *   onAnswer(answer, message)  after each answer bubble is built ({root, textual})
+   *   beforeShow(answers)    awaited before the answers go into the log, in one addition
+   *   afterTurn()            after a turn that was not cut short by restart()
+   * While a turn is pending the log is aria-busy and the send button aria-disabled (not
+   * disabled, so it keeps its focus and stays discoverable); the status line says so.
+   */
+  function createChat(ui, options) {
+    const { texts } = options;
+    const sessionPrefix = options.sessionPrefix || "";
+    const scrollBlock = options.scrollBlock || "nearest";
+    const hook = (name) => options[name] || (() => {});
+    const onSend = hook("onSend");
+    const onAnswer = hook("onAnswer");
+    const beforeShow = hook("beforeShow");
+    const afterTurn = hook("afterTurn");
+
+    let sessionId = newSessionId(sessionPrefix);
+    let generation = 0; // answers of an earlier conversation are dropped after restart()
+    let controller = new AbortController();
+    let pending = false;
+
+    function setPending(value) {
+      pending = value;
+      ui.log.setAttribute("aria-busy", value ? "true" : "false");
+      ui.send.setAttribute("aria-disabled", value ? "true" : "false");
+      ui.status.textContent = value ? texts.sending : "";
+    }
+
+    function answerBubble(message) {
+      const answer = botMessage(message, texts, {
+        onButton: (payload, title) => send(payload, title),
+        asLinks: options.asLinks !== false,
+      });
+      onAnswer(answer, message);
+      return answer;
+    }
+
+    /** Sends `text`; `shown` is what the resident sees they said (a button's title). */
+    async function send(text, shown = text) {
+      if (pending) return;
+      const turn = generation;
+      onSend();
+      ui.log.appendChild(userMessage(shown, texts));
+      setPending(true);
+      let first = null;
+      try {
+        const messages = await sendChat(sessionId, text, controller.signal);
+        if (turn !== generation) return;
+        const answers = messages.map(answerBubble);
+        await beforeShow(answers);
+        if (turn !== generation) return;
+        for (const { root } of answers) ui.log.appendChild(root);
+        first = answers.length ? answers[0].root : null;
+      } catch {
+        if (turn !== generation) return;
+        first = ui.log.appendChild(errorMessage(texts.error, texts));
+        if (options.restoreOnError && !ui.input.value && shown === text) ui.input.value = text;
+      } finally {
+        if (turn === generation) setPending(false);
+      }
+      afterTurn();
+      if (first) first.scrollIntoView({ block: scrollBlock });
+    }
+
+    /** A new conversation: new session id, the open request cancelled, log and input empty. */
+    function restart() {
+      generation += 1;
+      controller.abort();
+      controller = new AbortController();
+      sessionId = newSessionId(sessionPrefix);
+      setPending(false);
+      ui.log.replaceChildren();
+      ui.input.value = "";
+    }
+
+    /** Fills `container` with a button per main topic; resolves to the buttons. */
+    async function loadTopics(container, className) {
+      const topics = await fetchTopics();
+      return topics.map((topic) => {
+        const button = element("button", className, topic.title);
+        button.type = "button";
+        button.addEventListener("click", () => send(topic.payload, topic.title));
+        return container.appendChild(button);
+      });
+    }
+
+    ui.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = ui.input.value.trim();
+      if (!text || pending) return;
+      ui.input.value = "";
+      send(text);
+    });
+
+    return Object.freeze({
+      send,
+      restart,
+      loadTopics,
+      get pending() {
+        return pending;
+      },
+      /** How many times restart() ran: work begun before a restart checks it to stop. */
+      get generation() {
+        return generation;
+      },
+    });
   }
 
   window.ChatCore = Object.freeze({
@@ -206,5 +327,6 @@
     userMessage,
     errorMessage,
     botMessage,
+    createChat,
   });
 })();

@@ -50,15 +50,20 @@
     boxShadow: "0 0.25rem 0.75rem rgba(0,0,0,0.35)",
   };
 
-  const launcher = style(document.createElement("button"), {
-    ...buttonLook,
+  /** A button in the chat's own look; `rules` adds to or changes it. */
+  function button(text, rules) {
+    const node = style(document.createElement("button"), { ...buttonLook, ...rules });
+    node.type = "button";
+    node.textContent = text;
+    return node;
+  }
+
+  const launcher = button(label, {
     position: "fixed",
     right: "1rem",
     bottom: "1rem",
     zIndex: "2147483646",
   });
-  launcher.type = "button";
-  launcher.textContent = label;
   launcher.setAttribute("aria-expanded", "false");
   launcher.setAttribute("aria-controls", panelId);
 
@@ -81,16 +86,13 @@
   panel.setAttribute("role", "region");
   panel.setAttribute("aria-label", title);
 
-  const close = style(document.createElement("button"), {
-    ...buttonLook,
+  const close = button(closeLabel, {
     alignSelf: "flex-end",
     margin: "0.25rem",
     padding: "0.25rem 1rem",
     borderRadius: "0.5rem",
     boxShadow: "none",
   });
-  close.type = "button";
-  close.textContent = closeLabel;
 
   const frame = style(document.createElement("iframe"), {
     flex: "1 1 auto",

@@ -51,10 +51,6 @@
   const VOICE_ALLOWED = params.get("voice") !== "0";
 
   const state = {
-    sessionId: core.newSessionId("k"),
-    generation: 0, // answers of an earlier resident are dropped after a reset
-    controller: new AbortController(),
-    pending: false,
     furigana: FURIGANA_DEFAULT,
     readings: new Map(), // text -> Promise of parts; cleared on reset
   };
@@ -79,10 +75,13 @@
 
   function drawPlain(node) {
     node.textContent = originals.get(node);
-    if (node.tagName === "BUTTON") node.removeAttribute("aria-label");
   }
 
-  /** Draws parts as ruby; falls back to plain text unless they spell the original exactly. */
+  /**
+   * Draws parts as ruby; falls back to plain text unless they spell the original exactly.
+   * The readings are aria-hidden, so the accessible name (also of buttons) is the plain
+   * text from the content itself, and no aria-label is needed (WCAG 2.5.3 Label in Name).
+   */
   function drawRuby(node, parts) {
     const text = originals.get(node);
     const valid =
@@ -101,16 +100,15 @@
       return ruby;
     });
     node.replaceChildren(...children);
-    if (node.tagName === "BUTTON") node.setAttribute("aria-label", text);
   }
 
   async function applyFurigana(nodes) {
-    const generation = state.generation;
+    const generation = chat.generation; // readings that arrive after a reset are dropped
     await Promise.all(
       nodes.map(async (node) => {
         if (!state.furigana) return drawPlain(node);
         const parts = await readingsOf(originals.get(node));
-        if (generation !== state.generation) return;
+        if (generation !== chat.generation) return;
         if (state.furigana) drawRuby(node, parts);
         else drawPlain(node);
       }),
@@ -190,11 +188,8 @@
     return figure;
   }
 
-  function botBubble(message) {
-    const { root, textual } = core.botMessage(message, texts, {
-      onButton: (payload, title) => send(payload, title),
-      asLinks: false, // leaving the kiosk page would strand the next resident
-    });
+  /** What the kiosk adds to an answer: read-aloud, a QR code of its link, furigana. */
+  function decorateAnswer({ root, textual }, message) {
     const tools = core.element("div", "k-msg-tools");
     if (speech) {
       const read = core.element("button", "k-read", texts.readAloud);
@@ -206,14 +201,6 @@
     const url = core.continueUrl(message);
     if (url) root.appendChild(qrFigure(url));
     for (const node of textual) registerFurigana(node);
-    return { root, textual };
-  }
-
-  function setPending(value) {
-    state.pending = value;
-    ui.log.setAttribute("aria-busy", value ? "true" : "false");
-    ui.send.setAttribute("aria-disabled", value ? "true" : "false");
-    ui.status.textContent = value ? texts.sending : "";
   }
 
   /** Hides the topics; focus that was on them goes somewhere sensible, not to <body>. */
@@ -228,39 +215,16 @@
     else ui.title.focus();
   }
 
-  /** Sends `text`; `shown` is what the resident sees they said (a button's title). */
-  async function send(text, shown = text) {
-    if (state.pending) return;
-    const generation = state.generation;
-    leaveStartScreen();
-    ui.log.appendChild(core.userMessage(shown, texts));
-    setPending(true);
-    let first = null;
-    try {
-      const messages = await core.sendChat(state.sessionId, text, state.controller.signal);
-      if (generation !== state.generation) return;
-      const bubbles = messages.map(botBubble);
-      // Readings first, then one addition to the live region: announced once, complete.
-      await applyFurigana(bubbles.flatMap((b) => b.textual));
-      if (generation !== state.generation) return;
-      for (const { root } of bubbles) ui.log.appendChild(root);
-      first = bubbles.length ? bubbles[0].root : null;
-    } catch {
-      if (generation !== state.generation) return;
-      first = ui.log.appendChild(core.errorMessage(texts.error, texts));
-    } finally {
-      if (generation === state.generation) setPending(false);
-    }
-    restartIdleTimer();
-    if (first) first.scrollIntoView({ block: "start" });
-  }
-
-  ui.form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = ui.input.value.trim();
-    if (!text || state.pending) return;
-    ui.input.value = "";
-    send(text);
+  const chat = core.createChat(ui, {
+    texts,
+    sessionPrefix: "k",
+    asLinks: false, // leaving the kiosk page would strand the next resident
+    scrollBlock: "start",
+    onSend: leaveStartScreen,
+    onAnswer: decorateAnswer,
+    // Readings first, then one addition to the live region: announced once, complete.
+    beforeShow: (answers) => applyFurigana(answers.flatMap((a) => a.textual)),
+    afterTurn: restartIdleTimer,
   });
 
   /* ---------- voice input ---------- */
@@ -327,17 +291,11 @@
 
   /** A fresh start for the next resident: nothing of the previous one stays on screen or in memory. */
   function reset() {
-    state.generation += 1;
-    state.controller.abort();
-    state.controller = new AbortController();
-    state.sessionId = core.newSessionId("k");
     state.readings.clear();
     stopSpeaking();
     stopListening();
     closeDialog();
-    setPending(false);
-    ui.log.replaceChildren();
-    ui.input.value = "";
+    chat.restart(); // new session id; a late answer of the previous resident is dropped
     ui.start.hidden = false;
     clearBrowserStorage();
     setFurigana(FURIGANA_DEFAULT);
@@ -362,7 +320,7 @@
   }
 
   function onIdle() {
-    if (pristine() && !state.pending) return restartIdleTimer();
+    if (pristine() && !chat.pending) return restartIdleTimer();
     openDialog();
   }
 
@@ -415,17 +373,9 @@
 
   for (const node of document.querySelectorAll(".furi")) registerFurigana(node);
 
-  core
-    .fetchTopics()
-    .then((topics) => {
-      for (const topic of topics) {
-        const button = core.element("button", "k-topic", topic.title);
-        button.type = "button";
-        button.addEventListener("click", () => send(topic.payload, topic.title));
-        ui.topics.appendChild(button);
-        registerFurigana(button);
-      }
-    })
+  chat
+    .loadTopics(ui.topics, "k-topic")
+    .then((buttons) => buttons.forEach(registerFurigana))
     .catch(() => {})
     .finally(() => setFurigana(state.furigana));
 

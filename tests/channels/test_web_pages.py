@@ -46,17 +46,45 @@ async def test_kiosk_has_the_shared_terminal_controls(web_client: httpx.AsyncCli
     assert ">続ける<" in html
 
 
+# Stylesheets and scripts of each page, in the order they must load: the shared ones first.
+PAGE_ASSETS = {
+    "/": ["static/chat-base.css", "static/chat.css", "static/chat-core.js", "static/chat.js"],
+    "/kiosk": [
+        "static/chat-base.css",
+        "static/kiosk.css",
+        "static/chat-core.js",
+        "static/kiosk.js",
+    ],
+}
+# With nosniff, browsers refuse a stylesheet or script served under another type.
+ASSET_TYPES = {".css": ("text/css",), ".js": ("text/javascript", "application/javascript")}
+
+
+@pytest.mark.parametrize("path", PAGES)
+async def test_page_links_the_shared_assets_before_its_own(
+    web_client: httpx.AsyncClient, path: str
+) -> None:
+    html = (await web_client.get(path)).text
+    assert re.findall(r'(?:src|href)="([^"#]+)"', html) == PAGE_ASSETS[path]
+
+
 @pytest.mark.parametrize("path", PAGES)
 async def test_every_local_asset_is_served_and_nothing_comes_from_elsewhere(
     web_client: httpx.AsyncClient, path: str
 ) -> None:
-    html = (await web_client.get(path)).text
-    assets = re.findall(r'(?:src|href)="([^"#]+)"', html)
+    page = await web_client.get(path)
+    # Same origin and relative, so the page's CSP (style-src/script-src 'self') allows them.
+    csp = page.headers["content-security-policy"]
+    assert "style-src 'self'" in csp and "script-src 'self'" in csp
+    assets = re.findall(r'(?:src|href)="([^"#]+)"', page.text)
     assert assets
     for asset in assets:
         assert not re.match(r"^(https?:)?//", asset), f"external asset {asset}"
         response = await web_client.get("/" + asset.lstrip("/"))
         assert response.status_code == 200, asset
+        content_type = response.headers["content-type"]
+        expected = ASSET_TYPES[asset[asset.rindex(".") :]]
+        assert content_type.startswith(expected), (asset, content_type)
 
 
 async def test_embed_script_is_served_as_javascript(web_client: httpx.AsyncClient) -> None:
