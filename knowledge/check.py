@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from pathlib import Path
 
@@ -108,6 +109,75 @@ def _check_lexicon(path: Path) -> list[Problem]:
     return problems
 
 
+# core/emergency.py reads this file; these are the kinds it knows (fire/ambulance: 119,
+# police: 110, unknown: both).
+EMERGENCY_KINDS = ("fire", "ambulance", "police", "unknown")
+EMERGENCY_WORD_LISTS = ("words", "alone", "weak", "english")
+EMERGENCY_CONTEXT_LISTS = (
+    "not_emergency",
+    "past",
+    "procedure",
+    "hypothetical",
+    "urgent",
+    "persons",
+)
+EMERGENCY_PATTERNS = ("urgent_now", "past_start")
+
+
+def _read_yaml(path: Path) -> tuple[object, list[Problem]]:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}, []
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return None, [Problem(path, (mark.line + 1) if mark else 1, f"invalid YAML: {error}")]
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str | int) for v in value)
+
+
+def _check_emergency_lexicon(path: Path) -> list[Problem]:
+    if not path.is_file():
+        return [Problem(path, 1, "the emergency lexicon is missing")]
+    data, problems = _read_yaml(path)
+    if problems or not isinstance(data, dict):
+        return problems or [Problem(path, 1, "must be a mapping")]
+    kinds = data.get("kinds") or {}
+    for kind, entry in kinds.items():
+        if kind not in EMERGENCY_KINDS:
+            problems.append(Problem(path, 1, f"unknown kind '{kind}' (use {EMERGENCY_KINDS})"))
+            continue
+        for name in EMERGENCY_WORD_LISTS:
+            if name in (entry or {}) and not _strings(entry[name]):
+                problems.append(Problem(path, 1, f"kinds.{kind}.{name} must be a list of words"))
+    for name in EMERGENCY_CONTEXT_LISTS:
+        if name in data and not _strings(data[name]):
+            problems.append(Problem(path, 1, f"{name} must be a list of words"))
+    for name in EMERGENCY_PATTERNS:
+        if data.get(name):
+            try:
+                re.compile(str(data[name]))
+            except re.error as error:
+                problems.append(Problem(path, 1, f"{name} is not a valid pattern: {error}"))
+    return problems
+
+
+def _check_glossary(path: Path) -> list[Problem]:
+    if not path.is_file():
+        return []
+    data, problems = _read_yaml(path)
+    if problems:
+        return problems
+    terms = (data or {}).get("terms") if isinstance(data, dict) else None
+    if not isinstance(terms, dict):
+        return [Problem(path, 1, "needs `terms:`, English phrases mapped to Japanese words")]
+    return [
+        Problem(path, 1, f"'{phrase}' must map to a list of Japanese words")
+        for phrase, words in terms.items()
+        if not _strings(words)
+    ]
+
+
 def run_check(
     knowledge_dir: Path, today: dt.date | None = None
 ) -> tuple[KnowledgeBase, list[Problem]]:
@@ -117,12 +187,15 @@ def run_check(
     try:
         municipality = Municipality.load(municipality_path)
         municipality.fallback_contact  # noqa: B018 - resolves the configured fallback
+        municipality.english_contact  # noqa: B018 - and the one for English questions
     except (OSError, yaml.YAMLError, KeyError) as error:
         return KnowledgeBase(), [Problem(municipality_path, 1, f"cannot read: {error}")]
     base = load_knowledge(knowledge_dir)
     problems.extend(base.problems)
     problems.extend(_check_entries(base.faqs, municipality, today))
     problems.extend(_check_lexicon(knowledge_dir / "lexicon.yml"))
+    problems.extend(_check_emergency_lexicon(knowledge_dir / "emergency.yml"))
+    problems.extend(_check_glossary(knowledge_dir / "english_glossary.yml"))
     if not base.faqs:
         problems.append(Problem(knowledge_dir / "faq", 1, "no FAQ entries found"))
     return base, problems

@@ -30,6 +30,9 @@ def test_broken_fixtures_are_reported_with_file_and_line() -> None:
     assert "warning: [good-entry] reviewed 2024-01-01: over a year ago" in found
     assert "invalid_yaml.yml:2: error: invalid YAML" in found
     assert "no_front_matter.md:1: error: front matter" in found
+    assert "emergency.yml:1: error: kinds.fire.words must be a list of words" in found
+    assert "emergency.yml:1: error: unknown kind 'flood'" in found
+    assert "emergency.yml:1: error: urgent_now is not a valid pattern" in found
 
 
 def test_the_command_fails_on_broken_knowledge_and_passes_on_the_repo() -> None:
