@@ -28,7 +28,9 @@ from channels import STATIC_DIR
 from channels.line_api import LineApi
 from channels.line_channel import LineChannel
 from channels.line_event_log import LineEventLog
+from core.button_payloads import ButtonPayloads, load_or_create_secret
 from core.conversation import ConversationService
+from core.emergency import EmergencyLexicon
 from core.knowledge_reload import KnowledgeReloader
 from core.runtime import Runtime, RuntimeHolder
 from knowledge.municipality import Municipality
@@ -53,11 +55,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         unanswered = UnansweredLog(settings.database_path)
         municipality = Municipality.load(settings.knowledge_dir / "municipality.yml")
-        runtime = RuntimeHolder(Runtime(municipality, None, unanswered))
+        emergency = EmergencyLexicon.load(settings.knowledge_dir / "emergency.yml")
+        runtime = RuntimeHolder(Runtime(municipality, emergency, None, unanswered))
         rasa = RasaClient(
             settings.rasa_url, token=settings.rasa_token, timeout=settings.rasa_timeout_seconds
         )
-        conversation = ConversationService(rasa, runtime, max_chars=settings.max_message_chars)
+        buttons = ButtonPayloads(load_or_create_secret(settings.data_dir, settings.button_secret))
+        conversation = ConversationService(
+            rasa, runtime, buttons, max_chars=settings.max_message_chars
+        )
         services = AppServices(
             settings=settings,
             runtime=runtime,

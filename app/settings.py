@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     # Longest message we accept from a resident (characters). Longer ones get a polite reply.
     max_message_chars: int = Field(default=1000, ge=10)
 
+    # Signs the payloads of the bot's buttons (core/button_payloads.py). Unset: a random
+    # secret kept in data_dir, shared by the workers of one machine; set it when app
+    # workers run on several machines.
+    button_secret: str = ""
+
     line_channel_secret: str = ""
     line_channel_access_token: str = ""
     line_api_endpoint: str = "https://api.line.me"

@@ -30,7 +30,6 @@ from channels.line_api import LineApi
 from channels.line_event_log import LineEventLog, event_key
 from channels.line_messages import to_line_messages
 from core.conversation import ConversationService
-from core.replies import main_topic_buttons
 from core.schemas import ChatMessage
 from core.texts import reply_text, text_table
 
@@ -96,27 +95,29 @@ class LineChannel:
         source = getattr(event, "source", None)
         conversation_id = self._conversation_id(source)
         kind = raw.get("type")
+        topics = self.conversation.topic_buttons()
         if isinstance(event, UnfollowEvent):
             logger.info("LINE unfollow from %s", conversation_id)
             return
-        if isinstance(event, FollowEvent | JoinEvent):
-            replies = [
-                ChatMessage(text=reply_text("line_follow_greeting"), buttons=main_topic_buttons())
-            ]
-        elif isinstance(event, MessageEvent) or kind == "messageEdited":
+        if kind == "messageEdited":
+            # LINE sends these only in group chats, possibly out of order, and documents them
+            # as the edited state of a message the bot has already answered, not as a new one.
+            logger.info("LINE messageEdited from %s: the original was answered", conversation_id)
+            return
+        if isinstance(event, FollowEvent):
+            replies = [ChatMessage(text=reply_text("line_follow_greeting"), buttons=topics)]
+        elif isinstance(event, JoinEvent):
+            replies = [ChatMessage(text=reply_text("line_join_greeting"), buttons=topics)]
+        elif isinstance(event, MessageEvent):
             content = getattr(event, "message", None)
             if isinstance(content, TextMessageContent) and conversation_id:
                 replies = await self.conversation.reply(
                     conversation_id, content.text, channel="line"
                 )
             else:
-                replies = [
-                    ChatMessage(
-                        text=reply_text("unsupported_message"), buttons=main_topic_buttons()
-                    )
-                ]
+                replies = [ChatMessage(text=reply_text("unsupported_message"), buttons=topics)]
         elif isinstance(event, PostbackEvent) and conversation_id:
-            replies = await self.conversation.reply(
+            replies = await self.conversation.reply_to_button(
                 conversation_id, event.postback.data or "", channel="line"
             )
         else:

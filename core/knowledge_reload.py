@@ -13,6 +13,7 @@ import hashlib
 import logging
 from pathlib import Path
 
+from core.emergency import EmergencyLexicon
 from core.runtime import Runtime, RuntimeHolder
 from knowledge.municipality import Municipality
 from knowledge.unanswered import UnansweredLog
@@ -54,13 +55,14 @@ class KnowledgeReloader:
 
     def _build(self) -> Runtime:
         municipality = Municipality.load(self.knowledge_dir / "municipality.yml")
+        emergency = EmergencyLexicon.load(self.knowledge_dir / "emergency.yml")
         service = KnowledgeService.build(
             self.knowledge_dir, municipality, self.embedder, self.index_dir
         )
         # A cached index loads without the model; load it (and run one search) now, so the
         # first resident after start-up does not wait seconds while /readyz already said ready.
         service.search("マイナンバーカード", top_k=1)
-        return Runtime(municipality, service, self.unanswered)
+        return Runtime(municipality, emergency, service, self.unanswered)
 
     async def load(self) -> None:
         fingerprint = knowledge_fingerprint(self.knowledge_dir)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from core.emergency import EmergencyLexicon
     from knowledge.municipality import Municipality
     from knowledge.unanswered import UnansweredLog
     from retrieval.knowledge_service import KnowledgeService
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Runtime:
     municipality: Municipality
+    emergency: EmergencyLexicon
     # None while the index is loading, or when the app runs without it (HTTP-layer tests)
     knowledge: KnowledgeService | None = None
     unanswered: UnansweredLog | None = None

@@ -30,6 +30,8 @@ class ChatMessage(BaseModel):
     # Short steps and a "詳しく" link for channels that show rich answers (LINE Flex, kiosk).
     steps: list[str] = Field(default_factory=list)
     link: str | None = None
+    # the knowledge entry this message answers with (its id in knowledge/), when it does
+    answer_id: str | None = None
 
 
 class ChatRequest(BaseModel):

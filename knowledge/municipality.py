@@ -104,6 +104,12 @@ class Municipality:
     def fallback_contact(self) -> Contact:
         return self.contact(str(self.data.get("fallback_contact", "general")))
 
+    @property
+    def english_contact(self) -> Contact:
+        """Where residents get help in English; the general contact when none is set."""
+        key = self.data.get("english_contact")
+        return self.contact(str(key)) if key else self.fallback_contact
+
     def contact_keys(self) -> set[str]:
         return {
             f"{group}.{name}"

@@ -15,7 +15,6 @@ from app.dependencies import ServicesDep
 from channels import PAGES_DIR, STATIC_DIR
 from channels.furigana import annotator_for
 from channels.qr_code import InvalidQrUrlError, qr_svg
-from core.replies import main_topic_buttons
 from core.schemas import Button, ChatRequest, ChatResponse
 
 router = APIRouter(tags=["web"])
@@ -49,9 +48,9 @@ async def chat(request: ChatRequest, services: ServicesDep) -> ChatResponse:
 
 
 @router.get("/api/topics")
-async def topics() -> list[Button]:
+async def topics(services: ServicesDep) -> list[Button]:
     """The main topics, as buttons for start screens (kiosk, web chat)."""
-    return main_topic_buttons()
+    return services.conversation.topic_buttons()
 
 
 class FuriganaRequest(BaseModel):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from core.emergency import EmergencyLexicon
 from core.runtime import Runtime
 from embedding.sentence_transformer import SentenceTransformerEmbedder
 from knowledge.municipality import Municipality
@@ -28,5 +29,6 @@ def build_runtime(
     unanswered: UnansweredLog | None = None,
 ) -> Runtime:
     municipality = Municipality.load(knowledge_dir / "municipality.yml")
+    emergency = EmergencyLexicon.load(knowledge_dir / "emergency.yml")
     service = KnowledgeService.build(knowledge_dir, municipality, embedder, index_dir)
-    return Runtime(municipality, service, unanswered)
+    return Runtime(municipality, emergency, service, unanswered)
