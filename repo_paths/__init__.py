@@ -20,6 +20,7 @@ INDEX_DIR = VAR_DIR / "index"
 DEFAULT_EMBEDDING_MODEL_DIR = MODELS_DIR / "multilingual-e5-small"
 EMBEDDING_MODEL_DIR_ENV = "EMBEDDING_MODEL_DIR"
 LEXICON_FILE = KNOWLEDGE_DIR / "lexicon.yml"
+EMERGENCY_LEXICON_FILE = KNOWLEDGE_DIR / "emergency.yml"
 
 
 def embedding_model_dir() -> Path:

@@ -73,8 +73,16 @@ class HybridRetriever:
         repeated = " ".join([phrasings] * self.fusion.phrasing_repeats) if phrasings else ""
         return f"{document.title} {repeated} {document.body}"
 
-    def index(self, documents: Sequence[Document], progress: Progress | None = None) -> None:
+    def index(
+        self,
+        documents: Sequence[Document],
+        progress: Progress | None = None,
+        encoder: Embedder | None = None,
+    ) -> None:
+        """Builds both sides; `encoder` (e.g. a CachedEmbedder) encodes the documents in place
+        of the embedder that encodes questions at search time."""
         say = progress or (lambda _: None)
+        encoder = encoder or self.embedder
         self.documents = list(documents)
         if self.mode != "dense":
             say(f"BM25: analysing {len(self.documents)} documents")
@@ -82,7 +90,7 @@ class HybridRetriever:
                 [self.analyzer.terms(self._bm25_text(d)) for d in self.documents]
             )
         if self.mode != "bm25" and self.documents:
-            assert self.embedder is not None
+            assert encoder is not None
             owners: list[int] = []
             query_side: list[str] = []
             for i, doc in enumerate(self.documents):
@@ -90,10 +98,10 @@ class HybridRetriever:
                     owners.append(i)
                     query_side.append(phrasing)
             say(f"dense: encoding {len(self.documents)} passages, {len(query_side)} phrasings")
-            passages = self.embedder.encode_passages([d.passage for d in self.documents])
+            passages = encoder.encode_passages([d.passage for d in self.documents])
             vectors = [passages]
             if query_side:
-                vectors.append(self.embedder.encode_queries(query_side))
+                vectors.append(encoder.encode_queries(query_side))
             all_vectors = np.vstack(vectors)
             self._vector_owner = np.array(list(range(len(self.documents))) + owners, dtype=np.int64)
             self._store = self._store_factory(all_vectors.shape[1])

@@ -16,16 +16,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from japanese_text import is_english
 from knowledge.loader import KnowledgeBase, load_knowledge
 from knowledge.municipality import Municipality
 from retrieval.documents import Document, ScoredDocument
 from retrieval.embedder import Embedder
+from retrieval.english_glossary import EnglishGlossary
 from retrieval.hybrid import CURATED_FAQ_DENSE_WEIGHT, FusionConfig, HybridRetriever
 from retrieval.text_analysis import TermAnalyzer
+from retrieval.vector_cache import CachedEmbedder, VectorCache
 
 logger = logging.getLogger(__name__)
 
 INDEX_FORMAT_VERSION = "1"
+GLOSSARY_FILE = "english_glossary.yml"
+VECTOR_CACHE_FILE = "vectors.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -137,11 +142,13 @@ class KnowledgeService:
         policy: AbstentionPolicy | None = None,
         *,
         key: str = "",
+        glossary: EnglishGlossary | None = None,
     ) -> None:
         self.documents = documents
         self.retriever = retriever
         self.policy = policy or AbstentionPolicy()
         self.key = key
+        self.glossary = glossary or EnglishGlossary({})
         self._by_id = {d.id: d for d in documents}
 
     # ------------------------------------------------------------------ build
@@ -173,7 +180,11 @@ class KnowledgeService:
         else:
             started = time.monotonic()
             say(f"building knowledge index {key} ({len(documents)} documents) ...")
-            retriever.index(documents, progress=say)
+            cache = VectorCache(index_dir / VECTOR_CACHE_FILE)
+            encoder = CachedEmbedder(embedder, cache, progress=say)
+            retriever.index(documents, progress=say, encoder=encoder)
+            dropped = cache.keep_only(encoder.used_keys)
+            say(f"{encoder.encoded} texts encoded, {dropped} unused vectors dropped from the cache")
             partial = index_dir / f".{key}.partial"
             shutil.rmtree(partial, ignore_errors=True)
             retriever.save(partial)
@@ -185,7 +196,8 @@ class KnowledgeService:
             partial.rename(target)
             say(f"knowledge index {key} built in {time.monotonic() - started:.1f} s")
             _remove_old_indexes(index_dir, keep=key)
-        return cls(documents, retriever, policy, key=key)
+        glossary = EnglishGlossary.load(knowledge_dir / GLOSSARY_FILE)
+        return cls(documents, retriever, policy, key=key, glossary=glossary)
 
     # ----------------------------------------------------------------- lookups
     def document(self, doc_id: str) -> Document | None:
@@ -200,16 +212,14 @@ class KnowledgeService:
         ]
 
     def search(self, query: str, top_k: int = 10) -> list[ScoredDocument]:
+        if is_english(query):
+            query = self.glossary.expand(query)
         return self.retriever.search(query, top_k=top_k)
 
     def rank_within(self, query: str, documents: list[Document]) -> list[ScoredDocument]:
         """Ranks a known subset (e.g. the FAQs of one procedure) by relevance to `query`."""
         wanted = {d.id for d in documents}
-        hits = [
-            h
-            for h in self.retriever.search(query, top_k=len(self.documents))
-            if h.document.id in wanted
-        ]
+        hits = [h for h in self.search(query, top_k=len(self.documents)) if h.document.id in wanted]
         seen = {h.document.id for h in hits}
         hits.extend(ScoredDocument(d, 0.0) for d in documents if d.id not in seen)
         return hits
