@@ -77,4 +77,5 @@ def to_chat_messages(raw: list[dict[str, Any]]) -> list[ChatMessage]:
             target.sources.extend(AnswerSource(**s) for s in custom.get("sources", []))
             target.steps.extend(str(s) for s in custom.get("steps", []))
             target.link = custom.get("link") or target.link
+            target.answer_id = custom.get("document_id") or target.answer_id
     return result

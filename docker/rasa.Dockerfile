@@ -9,7 +9,8 @@ RUN pip install setuptools==70.3.0 \
  && pip install --no-deps -r requirements/rasa.lock \
  && pip install --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
 COPY japanese_text japanese_text
-COPY knowledge/lexicon.yml knowledge/lexicon.yml
+COPY core/__init__.py core/emergency.py core/
+COPY knowledge/lexicon.yml knowledge/emergency.yml knowledge/
 COPY bot bot
 RUN rasa train --config bot/config.yml --domain bot/domain.yml --data bot/data \
       --out models --fixed-model-name bot

@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from repo_paths import BOT_DIR, LEXICON_FILE
+from repo_paths import BOT_DIR, EMERGENCY_LEXICON_FILE, LEXICON_FILE
 from stack import MODELS_DIR, REPO_ROOT
 from stack.environments import RASA
 from stack.fingerprint import hash_files
@@ -22,8 +22,11 @@ TRAINING_INPUTS = (
     BOT_DIR / "domain.yml",
     BOT_DIR / "data",
     BOT_DIR / "components",
+    BOT_DIR / "flow_evidence.yml",
     REPO_ROOT / "japanese_text",
+    REPO_ROOT / "core" / "emergency.py",
     LEXICON_FILE,
+    EMERGENCY_LEXICON_FILE,
     RASA.lock_file,
 )
 

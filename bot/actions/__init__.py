@@ -14,6 +14,7 @@ from bot.actions.card_application import (
 from bot.actions.card_topic import ActionCardTopic
 from bot.actions.contact_office import ActionContactOffice
 from bot.actions.emergency import ActionEmergency
+from bot.actions.personal_data_warning import ActionPersonalDataWarning
 from bot.actions.procedure_guide import ActionProcedureGuide
 from core.runtime import RuntimeHolder
 
@@ -24,6 +25,7 @@ RUNTIME_ACTIONS = (
     ActionCardApplicationSteps,
     ActionCardTopic,
     ActionContactOffice,
+    ActionEmergency,
     ActionProcedureGuide,
 )
 
@@ -32,7 +34,7 @@ def build_actions(runtime: RuntimeHolder) -> list[Action]:
     """Every custom action the domain names, bound to the app's runtime."""
     return [
         *(action(runtime) for action in RUNTIME_ACTIONS),
-        ActionEmergency(),
+        ActionPersonalDataWarning(),
         ValidateCardApplicationForm(),
     ]
 
@@ -45,6 +47,7 @@ __all__ = [
     "ActionCardTopic",
     "ActionContactOffice",
     "ActionEmergency",
+    "ActionPersonalDataWarning",
     "ActionProcedureGuide",
     "ValidateCardApplicationForm",
     "build_actions",

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.contacts import contact_values
@@ -13,7 +14,7 @@ from bot.actions.knowledge_reply import utter_document, utter_related
 from bot.actions.runtime_action import RuntimeAction
 from core.personal_data import PersonalDataMasker
 from core.runtime import Runtime
-from retrieval.documents import ScoredDocument
+from retrieval.documents import Document, ScoredDocument
 
 logger = logging.getLogger(__name__)
 
@@ -35,22 +36,36 @@ def answer_from_knowledge(
     domain: dict[str, Any],
     runtime: Runtime,
     query: str,
-) -> bool:
-    """Answers `query` from the index; False (and a cannot-answer reply) when it abstains."""
+) -> Document | None:
+    """Answers `query` from the index: the document answered with, or None (and the
+    cannot-answer reply with the contact) when it abstains."""
     if runtime.knowledge is None or not query.strip():
         utter_cannot_answer(dispatcher, runtime)
-        return False
+        return None
     decision = runtime.knowledge.decide(query)
     if decision.abstained:
         _record_unanswered(runtime, tracker, query, decision.candidates)
         utter_cannot_answer(dispatcher, runtime)
-        return False
+        return None
     assert decision.best is not None
     utter_document(dispatcher, domain, decision.best.document)
     utter_related(dispatcher, domain, [r.document for r in decision.related])
     if decision.tentative:
         utter_with_general_contact(dispatcher, runtime, "utter_answer_may_differ")
-    return True
+    return decision.best.document
+
+
+def topic_slots(document: Document | None) -> list[dict[str, Any]]:
+    """The conversation's topic follows the answer, so that a follow-up (「期限は？」) after an
+    answer about 死亡届 is about 死亡届 even though no flow was taken."""
+    if document is None:
+        return []
+    procedure = document.metadata.get("procedure")
+    topic = procedure or document.metadata.get("topic")
+    events = [SlotSet("topic", topic)] if topic else []
+    if procedure:
+        events.append(SlotSet("procedure", procedure))
+    return events
 
 
 def _record_unanswered(
@@ -79,5 +94,4 @@ class ActionAnswerQuestion(RuntimeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         query = tracker.latest_message.get("text") or ""
-        answer_from_knowledge(dispatcher, tracker, domain, self.runtime, query)
-        return []
+        return topic_slots(answer_from_knowledge(dispatcher, tracker, domain, self.runtime, query))

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answer_question import answer_from_knowledge
+from bot.actions.answer_question import answer_from_knowledge, topic_slots
 from bot.actions.knowledge_reply import utter_document
 from bot.actions.runtime_action import RuntimeAction
 
@@ -38,8 +38,8 @@ class ActionCardTopic(RuntimeAction):
             knowledge.faqs_where(topic=intent) if knowledge and intent in CARD_TOPICS else []
         )
         if not candidates or knowledge is None:
-            answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
-            return [SlotSet("topic", intent or None)]
+            answered = answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
+            return topic_slots(answered)
         # Button payloads arrive as "/card_lost": rank by the topic's own question then.
         query = text if text and not text.startswith("/") else candidates[0].title
         best = knowledge.rank_within(query, candidates)[0]

@@ -35,6 +35,11 @@ def _synonyms() -> dict[str, str]:
     return mapping
 
 
+def synonym_surfaces(keys: set[str]) -> frozenset[str]:
+    """Every folded surface form that maps to one of `keys` (e.g. all aspect words)."""
+    return frozenset(surface for surface, key in _synonyms().items() if key in keys)
+
+
 def resolve(value: Any, allowed: set[str]) -> str | None:
     """The canonical key for an entity value, or None when it is not one of `allowed`."""
     if not isinstance(value, str) or not value:

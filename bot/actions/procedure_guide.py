@@ -8,10 +8,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answer_question import answer_from_knowledge
+from bot.actions.answer_question import answer_from_knowledge, topic_slots
 from bot.actions.entity_values import latest_entity
 from bot.actions.knowledge_reply import utter_document
 from bot.actions.runtime_action import RuntimeAction
+from bot.actions.topic_words import names_a_topic
 from knowledge.schema import ASPECTS, PROCEDURES
 
 MOVING = "moving"  # 引っ越し in general: ask which of 転入・転出・転居
@@ -35,13 +36,15 @@ class ActionProcedureGuide(RuntimeAction):
         if procedure == MOVING:
             procedure = tracker.get_slot("procedure") or "moving_in"
         procedure = procedure or tracker.get_slot("procedure")
+        knowledge = runtime.knowledge
         if procedure not in PROCEDURES:
-            if aspect is None and answer_from_knowledge(dispatcher, tracker, domain, runtime, text):
-                return []
+            if knowledge is not None and names_a_topic(text, knowledge.retriever.analyzer):
+                # a topic no flow covers: the knowledge base answers or says it cannot
+                answered = answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
+                return topic_slots(answered)
             dispatcher.utter_message(response="utter_ask_which_procedure")
             return []
 
-        knowledge = runtime.knowledge
         if knowledge is None:
             answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
             return [SlotSet("procedure", procedure), SlotSet("topic", procedure)]

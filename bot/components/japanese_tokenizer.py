@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import shutil
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -15,11 +15,14 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.persisted_file import persist, persisted
 from japanese_text import Lexicon, WordSegmenter
 
 logger = logging.getLogger(__name__)
 
 LEXICON_FILE_NAME = "lexicon.yml"
+NUMBER_LEMMA = "0"
+_DIGITS = re.compile(r"\d+")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
@@ -88,8 +91,9 @@ class JapaneseTokenizer(Tokenizer):
     def train(self, training_data: TrainingData) -> Resource:
         """Copies the lexicon into the model so that a trained model is self-contained."""
         if self._lexicon_path:
-            with self._model_storage.write_to(self._resource) as directory:
-                shutil.copy2(self._lexicon_path, Path(directory) / LEXICON_FILE_NAME)
+            persist(
+                self._model_storage, self._resource, Path(self._lexicon_path), LEXICON_FILE_NAME
+            )
         return self._resource
 
     @classmethod
@@ -104,18 +108,18 @@ class JapaneseTokenizer(Tokenizer):
         """Loads the lexicon persisted at training time (never the one on disk now)."""
         lexicon = Lexicon()
         if config.get("lexicon_path"):
-            try:
-                with model_storage.read_from(resource) as directory:
-                    lexicon = Lexicon.load(Path(directory) / LEXICON_FILE_NAME)
-            except ValueError:
-                logger.debug(
-                    f"Failed to load {cls.__name__} lexicon from model storage. "
-                    f"Resource '{resource.name}' doesn't exist."
-                )
+            with persisted(model_storage, resource, LEXICON_FILE_NAME) as path:
+                if path is not None:
+                    lexicon = Lexicon.load(path)
         return cls(config, model_storage, resource, lexicon)
 
     def tokenize(self, message: Message, attribute: str) -> List[Token]:
-        """Tokenizes the text of the provided attribute of the incoming message."""
+        """Tokenizes the text of the provided attribute of the incoming message.
+
+        Every run of digits in a lemma becomes one "0": a number carries no intent (a postal
+        code, an age, a fee), and a model that saw 110 and 119 only in emergencies must not
+        learn digits as a signal. The token text keeps the digits, for entities and offsets.
+        """
         text = message.get(attribute) or ""
         tokens = [
             Token(
@@ -123,7 +127,7 @@ class JapaneseTokenizer(Tokenizer):
                 word.start,
                 end=word.end,
                 data={"pos": word.pos, "normalized": word.normalized, "reading": word.reading},
-                lemma=word.lemma,
+                lemma=_DIGITS.sub(NUMBER_LEMMA, word.lemma),
             )
             for word in self._segmenter.segment(text)
         ]
