@@ -9,6 +9,7 @@ error page or silence.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import unicodedata
@@ -19,6 +20,7 @@ from core.dialogue import DialogueEngine, DialogueUnavailableError
 from core.emergency import METADATA_KEY as EMERGENCY_METADATA_KEY
 from core.emergency import EmergencyCheck
 from core.personal_data import PersonalDataMasker
+from core.rate_limit import SenderRateLimiter
 from core.replies import (
     emergency_note,
     emergency_texts,
@@ -34,6 +36,8 @@ from japanese_text import clean_text, is_english
 logger = logging.getLogger(__name__)
 
 PERSONAL_DATA_INTENT = "share_personal_data"
+# metadata key of the knowledge base's verdict for the message (sure, tentative, abstained)
+KNOWLEDGE_METADATA_KEY = "knowledge"
 EMERGENCY_INTENT = "emergency"
 INTENT_PREFIX = "/"
 # What a typed leading "/" becomes: the same character to a reader, no intent to Rasa.
@@ -67,15 +71,19 @@ class ConversationService:
         *,
         max_chars: int,
         masker: PersonalDataMasker | None = None,
+        limiter: SenderRateLimiter | None = None,
     ) -> None:
         self._dialogue = dialogue
         self._runtime = runtime
         self._buttons = buttons
         self._max_chars = max_chars
         self._masker = masker or PersonalDataMasker()
+        self._limiter = limiter or SenderRateLimiter()
 
     async def reply(self, sender_id: str, text: str, *, channel: str) -> list[ChatMessage]:
         """A message from a chat box: a bot-issued button token, or typed text."""
+        if not self._limiter.allow(sender_id):
+            return [ChatMessage(text=reply_text("slow_down"))]
         payload = self._buttons.read(text)
         if payload is not None:
             return await self._button(sender_id, payload, channel)
@@ -85,6 +93,8 @@ class ConversationService:
         self, sender_id: str, data: str, *, channel: str
     ) -> list[ChatMessage]:
         """A postback: only tokens the bot issued are read; anything else is unknown."""
+        if not self._limiter.allow(sender_id):
+            return [ChatMessage(text=reply_text("slow_down"))]
         payload = self._buttons.read(data)
         if payload is None:
             logger.info("button payload the bot did not issue, channel=%s", channel)
@@ -116,7 +126,7 @@ class ConversationService:
             return [ChatMessage(text=reply_text("only_symbols"))]
         runtime = self._runtime.current
         message = self._read(runtime, cleaned)
-        metadata = {
+        metadata: dict[str, object] = {
             "channel": channel,
             "language": "en" if message.english else "ja",
             EMERGENCY_METADATA_KEY: message.emergency.verdict,
@@ -139,6 +149,10 @@ class ConversationService:
             dialogue_text = TYPED_SLASH + cleaned[len(INTENT_PREFIX) :]
         else:
             dialogue_text = cleaned
+        if not message.personal_data_kind and runtime.knowledge is not None:
+            # routing evidence for Rasa's flow policy: would the knowledge base answer this?
+            decision = await asyncio.to_thread(runtime.knowledge.decide, dialogue_text)
+            metadata[KNOWLEDGE_METADATA_KEY] = decision.level
         messages = await self._ask(sender_id, dialogue_text, metadata)
         if not messages:
             return [self.unavailable()]

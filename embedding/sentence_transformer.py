@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +16,8 @@ if TYPE_CHECKING:
     from embedding.bert_query_encoder import BertQueryEncoder
 
 
+# question vectors kept for repeats (about 1.5 KiB each)
+RECENT_QUERIES = 4096
 # E5-style asymmetric encoding: the model's named prompts for the two sides
 QUERY_PROMPT = "query"
 PASSAGE_PROMPT = "passage"
@@ -43,6 +47,8 @@ class SentenceTransformerEmbedder:
         self._model: SentenceTransformer | None = None
         self._single_query_path = False
         self._query_encoder: BertQueryEncoder | None = None
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def warm_up(self) -> None:
         if self._model is None:
@@ -70,8 +76,25 @@ class SentenceTransformerEmbedder:
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         self.warm_up()
         if len(texts) == 1 and self._single_query_path:
-            return self._encode_one(texts[0], QUERY_PROMPT)
+            return self._query_vector(texts[0])
         return self._encode(texts, QUERY_PROMPT)
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        """One resident question, encoded once: buttons and common questions repeat, and one
+        turn searches more than once (routing evidence, the answer, a flow's ranking)."""
+        key = " ".join(text.split())
+        with self._recent_lock:
+            vector = self._recent.get(key)
+            if vector is not None:
+                self._recent.move_to_end(key)
+                return vector
+        vector = self._encode_one(text, QUERY_PROMPT)
+        vector.setflags(write=False)
+        with self._recent_lock:
+            self._recent[key] = vector
+            while len(self._recent) > RECENT_QUERIES:
+                self._recent.popitem(last=False)
+        return vector
 
     def _is_mean_pooled_transformer(self) -> bool:
         """True for the Transformer -> mean Pooling -> Normalize stack that E5 models use."""

@@ -11,7 +11,9 @@ import hashlib
 import json
 import logging
 import shutil
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,9 @@ from retrieval.vector_cache import CachedEmbedder, VectorCache
 logger = logging.getLogger(__name__)
 
 INDEX_FORMAT_VERSION = "1"
+# questions whose decision is kept (a turn asks twice: routing evidence, then the answer)
+DECISION_CACHE_SIZE = 2048
+SURE, TENTATIVE, ABSTAINED = "sure", "tentative", "abstained"
 GLOSSARY_FILE = "english_glossary.yml"
 VECTOR_CACHE_FILE = "vectors.sqlite3"
 
@@ -78,6 +83,13 @@ class AnswerDecision:
     @property
     def abstained(self) -> bool:
         return self.best is None
+
+    @property
+    def level(self) -> str:
+        """`sure`, `tentative` or `abstained`: how the knowledge base would answer."""
+        if self.best is None:
+            return ABSTAINED
+        return TENTATIVE if self.tentative else SURE
 
 
 def faq_documents(base: KnowledgeBase) -> list[Document]:
@@ -149,6 +161,8 @@ class KnowledgeService:
         self.policy = policy or AbstentionPolicy()
         self.key = key
         self.glossary = glossary or EnglishGlossary({})
+        self._decisions: OrderedDict[str, AnswerDecision] = OrderedDict()
+        self._decisions_lock = threading.Lock()
         self._by_id = {d.id: d for d in documents}
 
     # ------------------------------------------------------------------ build
@@ -225,6 +239,21 @@ class KnowledgeService:
         return hits
 
     def decide(self, query: str) -> AnswerDecision:
+        """Answer, answer with a note, or abstain. The same question is decided once: the
+        app decides before asking Rasa (as routing evidence), the action again after."""
+        with self._decisions_lock:
+            cached = self._decisions.get(query)
+            if cached is not None:
+                self._decisions.move_to_end(query)
+                return cached
+        decision = self._decide(query)
+        with self._decisions_lock:
+            self._decisions[query] = decision
+            while len(self._decisions) > DECISION_CACHE_SIZE:
+                self._decisions.popitem(last=False)
+        return decision
+
+    def _decide(self, query: str) -> AnswerDecision:
         candidates = self.search(query, top_k=5)
         if not candidates or not self.policy.answers(candidates[0]):
             return AnswerDecision(None, [], candidates)

@@ -22,6 +22,8 @@ TRAINING_INPUTS = (
     BOT_DIR / "domain.yml",
     BOT_DIR / "data",
     BOT_DIR / "components",
+    BOT_DIR / "policies",
+    BOT_DIR / "flow_evidence.py",
     BOT_DIR / "flow_evidence.yml",
     REPO_ROOT / "japanese_text",
     REPO_ROOT / "core" / "emergency.py",

@@ -116,12 +116,13 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
             None,
         ),
         (
-            "pytest (Rasa environment: NLU components)",
+            "pytest (Rasa environment: NLU components and policies)",
             [
                 str(RASA.python),
                 "-m",
                 "pytest",
                 "tests/bot/components",
+                "tests/bot/policies",
                 "-p",
                 "no:cacheprovider",
                 *extra,
@@ -130,7 +131,15 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
         ),
         (
             "pytest (app environment: app, actions, retrieval, channels, end-to-end, browser)",
-            [app_python, "-m", "pytest", "tests", "--ignore=tests/bot/components", *extra],
+            [
+                app_python,
+                "-m",
+                "pytest",
+                "tests",
+                "--ignore=tests/bot/components",
+                "--ignore=tests/bot/policies",
+                *extra,
+            ],
             None,
         ),
     ]

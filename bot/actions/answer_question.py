@@ -15,6 +15,7 @@ from bot.actions.runtime_action import RuntimeAction
 from core.personal_data import PersonalDataMasker
 from core.runtime import Runtime
 from retrieval.documents import Document, ScoredDocument
+from retrieval.knowledge_service import SURE
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,23 @@ def answer_from_knowledge(
     if decision.tentative:
         utter_with_general_contact(dispatcher, runtime, "utter_answer_may_differ")
     return decision.best.document
+
+
+def sure_answer_elsewhere(
+    runtime: Runtime, query: str, metadata_key: str, values: set[str]
+) -> bool:
+    """Whether the knowledge base is sure of an answer outside the flow's own entries.
+
+    A flow keyed by an entity or an intent (転入届 → moving_in) answers among its entries;
+    when the resident's words point surely at an entry elsewhere (「引っ越しで転校するんだけど」
+    is about 転校), that entry is the answer.
+    """
+    if runtime.knowledge is None or not query.strip() or query.startswith("/"):
+        return False
+    decision = runtime.knowledge.decide(query)
+    if decision.level != SURE or decision.best is None:
+        return False
+    return decision.best.document.metadata.get(metadata_key) not in values
 
 
 def topic_slots(document: Document | None) -> list[dict[str, Any]]:

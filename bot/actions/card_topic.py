@@ -8,7 +8,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answer_question import answer_from_knowledge, topic_slots
+from bot.actions.answer_question import (
+    answer_from_knowledge,
+    sure_answer_elsewhere,
+    topic_slots,
+)
 from bot.actions.knowledge_reply import utter_document
 from bot.actions.runtime_action import RuntimeAction
 
@@ -37,7 +41,11 @@ class ActionCardTopic(RuntimeAction):
         candidates = (
             knowledge.faqs_where(topic=intent) if knowledge and intent in CARD_TOPICS else []
         )
-        if not candidates or knowledge is None:
+        if (
+            not candidates
+            or knowledge is None
+            or sure_answer_elsewhere(runtime, text, "topic", {intent})
+        ):
             answered = answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
             return topic_slots(answered)
         # Button payloads arrive as "/card_lost": rank by the topic's own question then.

@@ -8,7 +8,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answer_question import answer_from_knowledge, topic_slots
+from bot.actions.answer_question import (
+    answer_from_knowledge,
+    sure_answer_elsewhere,
+    topic_slots,
+)
 from bot.actions.entity_values import latest_entity
 from bot.actions.knowledge_reply import utter_document
 from bot.actions.runtime_action import RuntimeAction
@@ -16,6 +20,7 @@ from bot.actions.topic_words import names_a_topic
 from knowledge.schema import ASPECTS, PROCEDURES
 
 MOVING = "moving"  # 引っ越し in general: ask which of 転入・転出・転居
+MOVING_PROCEDURES = {"moving_in", "moving_out", "moving_within"}
 
 
 class ActionProcedureGuide(RuntimeAction):
@@ -30,6 +35,11 @@ class ActionProcedureGuide(RuntimeAction):
         text = message.get("text") or ""
         procedure = latest_entity(message, "procedure", PROCEDURES | {MOVING})
         aspect = latest_entity(message, "aspect", ASPECTS)
+        if procedure is not None:
+            named = MOVING_PROCEDURES if procedure == MOVING else {procedure}
+            if sure_answer_elsewhere(runtime, text, "procedure", named):
+                answered = answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
+                return topic_slots(answered)
         if procedure == MOVING and aspect is None:
             dispatcher.utter_message(response="utter_ask_moving_kind")
             return []
