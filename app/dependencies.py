@@ -15,6 +15,7 @@ from core.conversation import ConversationService
 from core.dialogue import DialogueEngine
 from core.knowledge_reload import KnowledgeReloader
 from core.runtime import RuntimeHolder
+from core.sessions import SessionTokens
 
 
 @dataclass
@@ -24,6 +25,7 @@ class AppServices:
     dialogue: DialogueEngine
     conversation: ConversationService
     actions: ActionExecutor
+    sessions: SessionTokens
     reloader: KnowledgeReloader | None = None
     line: LineChannel | None = None
 

@@ -28,11 +28,13 @@ from channels import STATIC_DIR
 from channels.line_api import LineApi
 from channels.line_channel import LineChannel
 from channels.line_event_log import LineEventLog
-from core.button_payloads import ButtonPayloads, load_or_create_secret
+from core.button_payloads import ButtonPayloads
 from core.conversation import ConversationService
 from core.emergency import EmergencyLexicon
 from core.knowledge_reload import KnowledgeReloader
 from core.runtime import Runtime, RuntimeHolder
+from core.sessions import SessionTokens
+from core.signing_secret import load_or_create_secret
 from knowledge.municipality import Municipality
 from knowledge.unanswered import UnansweredLog
 
@@ -60,7 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rasa = RasaClient(
             settings.rasa_url, token=settings.rasa_token, timeout=settings.rasa_timeout_seconds
         )
-        buttons = ButtonPayloads(load_or_create_secret(settings.data_dir, settings.button_secret))
+        secret = load_or_create_secret(settings.data_dir, settings.signing_secret)
+        buttons = ButtonPayloads(secret)
         conversation = ConversationService(
             rasa, runtime, buttons, max_chars=settings.max_message_chars
         )
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             dialogue=rasa,
             conversation=conversation,
             actions=_action_executor(runtime),
+            sessions=SessionTokens(secret),
         )
         app.state.services = services
         if settings.load_knowledge_index:

@@ -29,10 +29,14 @@ class Settings(BaseSettings):
     # Longest message we accept from a resident (characters). Longer ones get a polite reply.
     max_message_chars: int = Field(default=1000, ge=10)
 
-    # Signs the payloads of the bot's buttons (core/button_payloads.py). Unset: a random
-    # secret kept in data_dir, shared by the workers of one machine; set it when app
-    # workers run on several machines.
-    button_secret: str = ""
+    # Shared with Rasa, which sends it with every call to the custom-action endpoint
+    # (bot/endpoints.yml). Unset: the endpoint refuses every call.
+    action_token: str = ""
+
+    # Signs the bot's button payloads and the web sessions (core/signing_secret.py). Unset:
+    # a random secret kept in data_dir, shared by the workers of one machine; set it when
+    # app workers run on several machines.
+    signing_secret: str = ""
 
     line_channel_secret: str = ""
     line_channel_access_token: str = ""

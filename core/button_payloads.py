@@ -13,16 +13,11 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
-import secrets
-import time
-from pathlib import Path
 
 from core.schemas import Button, ChatMessage
 
 PREFIX = "b1."
 SIGNATURE_BYTES = 12
-SECRET_FILE_NAME = "button_secret"  # noqa: S105 (a file name, not a secret)
 
 
 def _b64(data: bytes) -> str:
@@ -63,24 +58,3 @@ class ButtonPayloads:
 
     def sign(self, messages: list[ChatMessage]) -> list[ChatMessage]:
         return [m.model_copy(update={"buttons": self.sign_buttons(m.buttons)}) for m in messages]
-
-
-def load_or_create_secret(data_dir: Path, configured: str = "") -> bytes:
-    """The configured secret, or one kept in the data directory (made on first start)."""
-    if configured:
-        return configured.encode("utf-8")
-    path = data_dir / SECRET_FILE_NAME
-    data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        # another worker may be writing it this very moment
-        for _ in range(50):
-            secret = path.read_text(encoding="ascii").strip()
-            if secret:
-                return secret.encode("ascii")
-            time.sleep(0.02)
-        raise RuntimeError(f"{path} stays empty; delete it to make a new secret") from None
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip().encode("ascii")

@@ -35,10 +35,12 @@ class ChatMessage(BaseModel):
 
 
 class ChatRequest(BaseModel):
-    session_id: str = Field(pattern=SESSION_ID_PATTERN)
+    # the id the last response gave; omitted (or not one the server issued): a new conversation
+    session_id: str | None = Field(default=None, pattern=SESSION_ID_PATTERN)
     text: str = Field(max_length=MAX_REQUEST_TEXT_CHARS)
 
 
 class ChatResponse(BaseModel):
+    # send it back with the next message to continue this conversation
     session_id: str
     messages: list[ChatMessage]

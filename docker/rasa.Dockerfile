@@ -17,4 +17,5 @@ RUN rasa train --config bot/config.yml --domain bot/domain.yml --data bot/data \
 RUN useradd --create-home rasa && mkdir -p /app/var && chown -R rasa /app/var
 USER rasa
 EXPOSE 5005
-CMD ["sh", "-c", "rasa run --enable-api --interface 0.0.0.0 --port 5005 --model models/bot.tar.gz --endpoints \"${RASA_ENDPOINTS:-bot/endpoints.yml}\" --credentials bot/credentials.yml --auth-token \"$RASA_TOKEN\""]
+# Rasa's HTTP API listens beyond loopback here, so it refuses to start without a token.
+CMD ["sh", "-c", "[ -n \"$RASA_TOKEN\" ] || { echo 'RASA_TOKEN must be set' >&2; exit 1; }; exec rasa run --enable-api --interface 0.0.0.0 --port 5005 --model models/bot.tar.gz --endpoints \"${RASA_ENDPOINTS:-bot/endpoints.yml}\" --credentials bot/credentials.yml --auth-token \"$RASA_TOKEN\""]

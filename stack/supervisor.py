@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import time
@@ -71,10 +72,21 @@ class Child:
             pass
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[Child]:
     var_dir.mkdir(parents=True, exist_ok=True)
+    token = os.environ.get("RASA_TOKEN", "")
+    if ports.host not in LOOPBACK_HOSTS and not token:
+        raise SystemExit(
+            f"Rasa's HTTP API would listen on {ports.host} without a token: set RASA_TOKEN"
+        )
+    # a fresh secret per run, known only to the two children
+    action_token = os.environ.get("ACTION_TOKEN") or secrets.token_urlsafe(32)
     r_env = rasa_env()
     r_env["ACTION_ENDPOINT_URL"] = f"{ports.app_url}/webhook"
+    r_env["ACTION_TOKEN"] = action_token
     r_env["TRACKER_DB"] = str(var_dir / "rasa_tracker.sqlite3")
     rasa_cmd = [
         str(RASA.bin("rasa")),
@@ -91,7 +103,6 @@ def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[C
         "--credentials",
         "bot/credentials.yml",
     ]
-    token = os.environ.get("RASA_TOKEN", "")
     if token:
         rasa_cmd += ["--auth-token", token]
 
@@ -99,6 +110,7 @@ def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[C
     a_env.update(
         {
             "RASA_URL": ports.rasa_url,
+            "ACTION_TOKEN": action_token,
             "DATA_DIR": str(var_dir),
             # The index is a build artefact addressed by its inputs (knowledge, model), built
             # by `setup`: every stack on this checkout shares it, whatever its data dir.

@@ -32,7 +32,12 @@ def compose_plugin_available() -> bool:
 @pytest.mark.skipif(not compose_plugin_available(), reason="docker compose plugin not installed")
 @pytest.mark.parametrize("profile", [None, "scale"])
 def test_docker_compose_config_accepts_the_file(profile: str | None) -> None:
-    env = {**os.environ, "RASA_TOKEN": "test-token", "POSTGRES_PASSWORD": "test-password"}
+    env = {
+        **os.environ,
+        "RASA_TOKEN": "test-token",
+        "ACTION_TOKEN": "test-action-token",
+        "POSTGRES_PASSWORD": "test-password",
+    }
     command = ["docker", "compose", "-f", str(COMPOSE_FILE)]
     if profile:
         command += ["--profile", profile]

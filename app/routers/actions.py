@@ -8,17 +8,31 @@ root with the actions bound to the runtime) runs them.
 
 from __future__ import annotations
 
+import hmac
 import logging
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 
 from app.dependencies import ServicesDep
 
-router = APIRouter(tags=["rasa-actions"])
 logger = logging.getLogger(__name__)
+
+
+def rasa_only(services: ServicesDep, token: Annotated[str, Query()] = "") -> None:
+    """Only Rasa knows the shared token (ACTION_TOKEN): anyone else running the bot's
+    actions could make it say anything with a tracker of their own."""
+    expected = services.settings.action_token
+    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise HTTPException(status_code=401, detail="unauthorized")
+
+
+# Internal: Rasa's calls only, so not part of the public API document.
+router = APIRouter(
+    tags=["rasa-actions"], include_in_schema=False, dependencies=[Depends(rasa_only)]
+)
 
 
 @router.post("/webhook")

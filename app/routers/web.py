@@ -36,15 +36,17 @@ MAX_FURIGANA_CHARS = 5000
 
 @router.post("/api/chat")
 async def chat(request: ChatRequest, services: ServicesDep) -> ChatResponse:
+    """One message of the web chat or the kiosk. The server issues the session: send back
+    the `session_id` of the last response; without one that it issued, a new conversation
+    starts (and the response carries its id)."""
     conversation = services.conversation
+    session = services.sessions.continue_or_issue(request.session_id)
     try:
-        messages = await conversation.reply(
-            f"web-{request.session_id}", request.text, channel="web"
-        )
+        messages = await conversation.reply(f"web-{session}", request.text, channel="web")
     except Exception:  # a resident gets an answer even when we have a bug
         logger.exception("chat turn failed")
         messages = [conversation.unavailable()]
-    return ChatResponse(session_id=request.session_id, messages=messages)
+    return ChatResponse(session_id=session, messages=messages)
 
 
 @router.get("/api/topics")

@@ -1,6 +1,10 @@
 """Registers the rich menu: create it, upload its image, make it the default.
 
 python -m channels.line_richmenu --image menu.png [--definition richmenu.json]
+
+Each area's postback data is signed like every button the bot sends (core/button_payloads.py),
+with the app's signing secret (SIGNING_SECRET, else the one kept in DATA_DIR or var/): the
+app reads only postbacks it issued.
 """
 
 from __future__ import annotations
@@ -20,9 +24,26 @@ from linebot.v3.messaging import (
     RichMenuRequest,
 )
 
+from core.button_payloads import ButtonPayloads
+from core.signing_secret import load_or_create_secret
+from repo_paths import VAR_DIR
+
 DEFINITION = Path(__file__).with_name("richmenu.json")
 CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 MAX_IMAGE_BYTES = 1024 * 1024
+
+
+def signed(menu: dict) -> dict:
+    """The menu with each postback's data as the bot's own button token."""
+    secret = load_or_create_secret(
+        Path(os.environ.get("DATA_DIR") or VAR_DIR), os.environ.get("SIGNING_SECRET", "")
+    )
+    buttons = ButtonPayloads(secret)
+    for area in menu.get("areas", []):
+        action = area.get("action", {})
+        if action.get("type") == "postback":
+            action["data"] = buttons.issue(action["data"])
+    return menu
 
 
 async def register(
@@ -34,7 +55,7 @@ async def register(
     data = image.read_bytes()
     if len(data) > MAX_IMAGE_BYTES:
         raise ValueError("the image is larger than LINE's 1 MB limit")
-    request = RichMenuRequest.from_dict(json.loads(definition.read_text(encoding="utf-8")))
+    request = RichMenuRequest.from_dict(signed(json.loads(definition.read_text(encoding="utf-8"))))
 
     async with AsyncApiClient(Configuration(access_token=token, host=endpoint)) as client:
         api = AsyncMessagingApi(client)

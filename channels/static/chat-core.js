@@ -17,13 +17,6 @@
     return node ? JSON.parse(node.textContent) : {};
   }
 
-  /** A fresh random id; crypto.getRandomValues also works on plain-http intranet kiosks. */
-  function newSessionId(prefix) {
-    const bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return prefix + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
-
   /** The URL if it is an absolute http(s) URL, else null (no javascript:, data:, ...). */
   function httpUrl(value) {
     if (typeof value !== "string" || value === "") return null;
@@ -79,10 +72,18 @@
     }
   }
 
+  /**
+   * One turn. The server issues the session: the first request goes without one and every
+   * later request sends back the id the last answer gave (null: a new conversation).
+   */
   async function sendChat(sessionId, text, signal) {
-    const data = await postJson("api/chat", { session_id: sessionId, text }, signal);
+    const body = sessionId ? { session_id: sessionId, text } : { text };
+    const data = await postJson("api/chat", body, signal);
     if (!data || !Array.isArray(data.messages)) throw new Error("unexpected response");
-    return data.messages.filter((m) => m && typeof m.text === "string");
+    return {
+      sessionId: typeof data.session_id === "string" ? data.session_id : null,
+      messages: data.messages.filter((m) => m && typeof m.text === "string"),
+    };
   }
 
   async function fetchTopics() {
@@ -201,7 +202,6 @@
    *
    * `ui` holds the page's log, form, input, send (its submit button) and status elements.
    * Options say what a page does differently; all are optional but `texts`:
-   *   sessionPrefix   first letter of the session id ("w" web, "k" kiosk)
    *   asLinks         answers' sources and links as links (default true; false on the kiosk)
    *   scrollBlock     how the first new answer is scrolled into view (default "nearest")
    *   restoreOnError  put a failed question back into an empty input, to try again
@@ -214,7 +214,6 @@
    */
   function createChat(ui, options) {
     const { texts } = options;
-    const sessionPrefix = options.sessionPrefix || "";
     const scrollBlock = options.scrollBlock || "nearest";
     const hook = (name) => options[name] || (() => {});
     const onSend = hook("onSend");
@@ -222,7 +221,7 @@
     const beforeShow = hook("beforeShow");
     const afterTurn = hook("afterTurn");
 
-    let sessionId = newSessionId(sessionPrefix);
+    let sessionId = null; // issued by the server with the first answer
     let generation = 0; // answers of an earlier conversation are dropped after restart()
     let controller = new AbortController();
     let pending = false;
@@ -252,8 +251,10 @@
       setPending(true);
       let first = null;
       try {
-        const messages = await sendChat(sessionId, text, controller.signal);
+        const reply = await sendChat(sessionId, text, controller.signal);
         if (turn !== generation) return;
+        sessionId = reply.sessionId;
+        const messages = reply.messages;
         const answers = messages.map(answerBubble);
         await beforeShow(answers);
         if (turn !== generation) return;
@@ -270,12 +271,13 @@
       if (first) first.scrollIntoView({ block: scrollBlock });
     }
 
-    /** A new conversation: new session id, the open request cancelled, log and input empty. */
+    /** A new conversation: the server issues a new session, the open request is cancelled,
+     *  log and input are empty. */
     function restart() {
       generation += 1;
       controller.abort();
       controller = new AbortController();
-      sessionId = newSessionId(sessionPrefix);
+      sessionId = null;
       setPending(false);
       ui.log.replaceChildren();
       ui.input.value = "";
@@ -316,7 +318,6 @@
 
   window.ChatCore = Object.freeze({
     readTexts,
-    newSessionId,
     httpUrl,
     continueUrl,
     element,

@@ -15,7 +15,7 @@
 
   const chat = core.createChat(
     { log: $("log"), form: $("form"), input: $("text"), send: $("send"), status: $("status") },
-    { texts: core.readTexts(), sessionPrefix: "w", restoreOnError: true },
+    { texts: core.readTexts(), restoreOnError: true },
   );
 
   const topics = $("topics");

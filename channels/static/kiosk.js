@@ -217,7 +217,6 @@
 
   const chat = core.createChat(ui, {
     texts,
-    sessionPrefix: "k",
     asLinks: false, // leaving the kiosk page would strand the next resident
     scrollBlock: "start",
     onSend: leaveStartScreen,
@@ -295,7 +294,7 @@
     stopSpeaking();
     stopListening();
     closeDialog();
-    chat.restart(); // new session id; a late answer of the previous resident is dropped
+    chat.restart(); // a new session from the server; a late answer of the previous resident is dropped
     ui.start.hidden = false;
     clearBrowserStorage();
     setFurigana(FURIGANA_DEFAULT);

@@ -13,7 +13,8 @@ async def test_rasa_down_gets_a_polite_reply(client_without_rasa: httpx.AsyncCli
 
     assert response.status_code == 200
     body = response.json()
-    assert body["session_id"] == "a"
+    assert body["session_id"] != "a", "an id the server did not issue starts a new conversation"
+    assert body["session_id"].startswith("s1.")
     [message] = body["messages"]
     assert "しばらくしてから" in message["text"]
     assert "（サンプル）" in message["text"]  # the sample contact is marked as such
@@ -41,7 +42,6 @@ async def test_bad_text_gets_a_polite_reply(
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"json": {"text": "こんにちは"}},
         {"json": {"session_id": "a"}},
         {"json": {"session_id": "", "text": "x"}},
         {"json": {"session_id": "a b<script>", "text": "x"}},
@@ -88,3 +88,42 @@ async def test_health_and_readiness(client_without_rasa: httpx.AsyncClient) -> N
     ready = await client_without_rasa.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["checks"]["rasa"] is False
+
+
+async def test_the_server_issues_the_session_and_continues_only_its_own(
+    client_without_rasa: httpx.AsyncClient,
+) -> None:
+    first = (await client_without_rasa.post("/api/chat", json={"text": "こんにちは"})).json()
+    again = await client_without_rasa.post(
+        "/api/chat", json={"session_id": first["session_id"], "text": "住民票"}
+    )
+    guessed = await client_without_rasa.post(
+        "/api/chat", json={"session_id": first["session_id"][:-2] + "xx", "text": "住民票"}
+    )
+
+    assert again.json()["session_id"] == first["session_id"]
+    assert guessed.json()["session_id"] not in (
+        first["session_id"],
+        first["session_id"][:-2] + "xx",
+    )
+
+
+async def test_a_burst_from_one_session_is_slowed_down_and_others_are_not(
+    client_without_rasa: httpx.AsyncClient,
+) -> None:
+    session = (await client_without_rasa.post("/api/chat", json={"text": "あ"})).json()[
+        "session_id"
+    ]
+    replies = [
+        (
+            await client_without_rasa.post("/api/chat", json={"session_id": session, "text": "あ"})
+        ).json()
+        for _ in range(12)
+    ]
+    other = (await client_without_rasa.post("/api/chat", json={"text": "あ"})).json()
+
+    from core.texts import reply_text
+
+    slowed = [r for r in replies if r["messages"][0]["text"] == reply_text("slow_down")]
+    assert slowed, "a burst must be slowed down"
+    assert other["messages"][0]["text"] != reply_text("slow_down")

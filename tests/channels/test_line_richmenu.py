@@ -60,6 +60,7 @@ def test_register_creates_uploads_and_sets_default(
         "LINE_CHANNEL_ACCESS_TOKEN": "token",
         "LINE_API_ENDPOINT": recorder.url,
         "LINE_API_DATA_ENDPOINT": recorder.url,
+        "DATA_DIR": str(tmp_path),
     }
     result = subprocess.run(
         [
@@ -85,3 +86,14 @@ def test_register_creates_uploads_and_sets_default(
         "/v2/bot/user/all/richmenu/richmenu-test-1",
     ]
     assert recorder.calls[2].headers["content-type"] == "image/png"
+    # the areas' postbacks are the bot's own tokens for the definition's questions
+    from core.button_payloads import ButtonPayloads
+    from core.signing_secret import load_or_create_secret
+
+    buttons = ButtonPayloads(load_or_create_secret(tmp_path))
+    created = recorder.calls[1].json["areas"]
+    defined = json.loads(DEFINITION.read_text(encoding="utf-8"))["areas"]
+    assert [buttons.read(a["action"]["data"]) for a in created] == [
+        a["action"]["data"] for a in defined
+    ]
+    assert all(len(a["action"]["data"]) <= 300 for a in created)

@@ -70,15 +70,15 @@ async def test_every_fixture_event_is_answered_200_and_replied_where_expected(
 
     assert statuses == [200] * 28
     replies = [c for c in recorder.calls if c.path == "/v2/bot/message/reply"]
-    # text, postback, follow, join, messageEdited and the non-text messages get a reply;
-    # unfollow, leave, beacon, accountLink, member events, unsend, videoPlayComplete and the
-    # unknown type do not; event 25 re-delivers event 0 and is answered only once.
+    # text, postback, follow, join and the non-text messages get a reply; unfollow, leave,
+    # beacon, accountLink, member events, unsend, videoPlayComplete, messageEdited (LINE
+    # documents it as the edited state of a message already answered) and the unknown type
+    # do not; event 25 re-delivers event 0 and is answered only once.
     replied_types = {
         "text": 3,
         "postback": 4,
         "follow": 1,
         "join": 1,
-        "messageEdited": 1,
         "image": 2,
         "video": 1,
         "audio": 1,
@@ -100,7 +100,7 @@ async def test_whole_fixture_body_in_one_request(
     response = await post_signed(line_client, FIXTURE.read_bytes())
 
     assert response.status_code == 200
-    assert len([c for c in recorder.calls if c.path == "/v2/bot/message/reply"]) == 17
+    assert len([c for c in recorder.calls if c.path == "/v2/bot/message/reply"]) == 16
 
 
 async def test_follow_gets_a_greeting_with_main_topics_as_quick_replies(
@@ -213,3 +213,63 @@ async def test_webhook_is_404_when_line_is_not_configured(tmp_path) -> None:
             headers={"X-Line-Signature": line_signature(SECRET, body)},
         )
     assert response.status_code == 404
+
+
+async def test_a_group_join_greets_the_group(
+    line_client: httpx.AsyncClient, recorder: LineApiRecorder
+) -> None:
+    join = next(e for e in json.loads(FIXTURE.read_text())["events"] if e["type"] == "join")
+
+    await post_signed(line_client, single_event_body(join))
+
+    [call] = recorder.calls
+    text = call.json["messages"][-1]["text"]
+    assert "グループに追加していただきありがとうございます" in text
+    assert "友だち追加" not in text
+
+
+async def test_a_postback_the_bot_did_not_issue_is_answered_as_unknown(
+    line_client: httpx.AsyncClient, recorder: LineApiRecorder
+) -> None:
+    from core.texts import reply_text
+
+    postbacks = [e for e in json.loads(FIXTURE.read_text())["events"] if e["type"] == "postback"]
+
+    for event in postbacks:
+        await post_signed(line_client, single_event_body(event))
+
+    assert len(recorder.calls) == len(postbacks)
+    for call in recorder.calls:
+        message = call.json["messages"][-1]
+        assert message["text"] == reply_text("unknown_button")
+        assert message["quickReply"]["items"], "the main topics are offered"
+
+
+async def test_the_bots_own_quick_reply_is_read_as_the_bot_meant_it(
+    line_client: httpx.AsyncClient, recorder: LineApiRecorder
+) -> None:
+    follow = next(e for e in json.loads(FIXTURE.read_text())["events"] if e["type"] == "follow")
+    await post_signed(line_client, single_event_body(follow))
+    token = recorder.calls[0].json["messages"][-1]["quickReply"]["items"][0]["action"]["data"]
+    postback = next(e for e in json.loads(FIXTURE.read_text())["events"] if e["type"] == "postback")
+    event = {**postback, "webhookEventId": "01OWNBUTTON", "postback": {"data": token}}
+
+    await post_signed(line_client, single_event_body(event))
+
+    from core.texts import reply_text
+
+    answer = recorder.calls[1].json["messages"][-1]
+    assert answer.get("text") != reply_text("unknown_button")
+
+
+async def test_an_edited_message_is_not_answered_again(
+    line_client: httpx.AsyncClient, recorder: LineApiRecorder
+) -> None:
+    edited = next(
+        e for e in json.loads(FIXTURE.read_text())["events"] if e["type"] == "messageEdited"
+    )
+
+    response = await post_signed(line_client, single_event_body(edited))
+
+    assert response.status_code == 200
+    assert recorder.calls == []

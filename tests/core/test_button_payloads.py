@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from core.button_payloads import ButtonPayloads, load_or_create_secret
+from core.button_payloads import ButtonPayloads
 from core.schemas import Button, ChatMessage
+from core.signing_secret import load_or_create_secret
 
 SECRET = b"0123456789abcdef0123456789abcdef"
 
@@ -64,5 +65,5 @@ def test_the_secret_is_made_once_and_kept(tmp_path: Path) -> None:
 
     assert first == second
     assert len(first) == 64
-    assert (tmp_path / "button_secret").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "signing_secret").stat().st_mode & 0o777 == 0o600
     assert load_or_create_secret(tmp_path, "configured secret") == b"configured secret"

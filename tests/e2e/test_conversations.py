@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 
-import httpx
 import pytest
 
 from tests.e2e.conftest import RunningStack
+from tests.support.chat_client import Conversation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-def turn(stack: RunningStack, session: str, text: str) -> list[dict]:
-    response = httpx.post(
-        f"{stack.app_url}/api/chat", json={"session_id": session, "text": text}, timeout=60
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["messages"]
-
-
-def fresh() -> str:
-    return "t" + uuid.uuid4().hex[:12]
 
 
 def all_text(messages: list[dict]) -> str:
@@ -30,22 +17,22 @@ def all_text(messages: list[dict]) -> str:
 
 
 def test_fire_gets_119_first(stack: RunningStack) -> None:
-    messages = turn(stack, fresh(), "家が火事です")
+    messages = Conversation(stack.app_url).say("家が火事です")
 
     assert "119" in messages[0]["text"]
 
 
 def test_crime_gets_110(stack: RunningStack) -> None:
-    messages = turn(stack, fresh(), "泥棒が家に入ってきた")
+    messages = Conversation(stack.app_url).say("泥棒が家に入ってきた")
 
     assert "110" in messages[0]["text"]
 
 
 def test_my_number_is_warned_about_and_kept_nowhere(stack: RunningStack) -> None:
-    session = fresh()
+    session = Conversation(stack.app_url)
     number = "123456789018"
 
-    messages = turn(stack, session, f"私のマイナンバーは{number}です")
+    messages = session.say(f"私のマイナンバーは{number}です")
 
     text = all_text(messages)
     assert "個人情報" in text and "送らないで" in text
@@ -61,10 +48,10 @@ def test_my_number_is_warned_about_and_kept_nowhere(stack: RunningStack) -> None
 
 
 def test_card_application_by_smartphone(stack: RunningStack) -> None:
-    session = fresh()
+    session = Conversation(stack.app_url)
 
-    first = turn(stack, session, "マイナンバーカードを申請したい")
-    second = turn(stack, session, "スマホで")
+    first = session.say("マイナンバーカードを申請したい")
+    second = session.say("スマホで")
 
     assert "どの方法で申請" in all_text(first)
     assert "スマートフォンでの申請手順" in all_text(second)
@@ -74,20 +61,20 @@ def test_card_application_by_smartphone(stack: RunningStack) -> None:
 def test_card_application_form_gives_tailored_steps_after_the_qr_question(
     stack: RunningStack,
 ) -> None:
-    session = fresh()
-    turn(stack, session, "マイナンバーカードを作りたい")
-    turn(stack, session, "郵送で")
+    session = Conversation(stack.app_url)
+    session.say("マイナンバーカードを作りたい")
+    session.say("郵送で")
 
-    final = turn(stack, session, "いいえ")
+    final = session.say("いいえ")
 
     assert "手書き用の交付申請書" in all_text(final)
 
 
 def test_child_allowance_then_moving_keeps_the_topic(stack: RunningStack) -> None:
-    session = fresh()
+    session = Conversation(stack.app_url)
 
-    first = turn(stack, session, "児童手当について")
-    second = turn(stack, session, "引っ越した場合は？")
+    first = session.say("児童手当について")
+    second = session.say("引っ越した場合は？")
 
     assert "児童手当" in all_text(first)
     answer = second[0]
@@ -97,7 +84,7 @@ def test_child_allowance_then_moving_keeps_the_topic(stack: RunningStack) -> Non
 
 
 def test_weather_is_out_of_scope_with_the_contact(stack: RunningStack) -> None:
-    messages = turn(stack, fresh(), "明日の天気は？")
+    messages = Conversation(stack.app_url).say("明日の天気は？")
 
     text = all_text(messages)
     assert "お答えできません" in text
@@ -106,7 +93,7 @@ def test_weather_is_out_of_scope_with_the_contact(stack: RunningStack) -> None:
 
 
 def test_lost_card_says_suspend_first_around_the_clock(stack: RunningStack) -> None:
-    messages = turn(stack, fresh(), "マイナンバーカードをなくしてしまいました")
+    messages = Conversation(stack.app_url).say("マイナンバーカードをなくしてしまいました")
 
     text = all_text(messages)
     assert "停止" in text
@@ -116,10 +103,10 @@ def test_lost_card_says_suspend_first_around_the_clock(stack: RunningStack) -> N
 
 
 def test_request_for_a_person_names_the_office_and_whether_it_is_open(stack: RunningStack) -> None:
-    session = fresh()
-    turn(stack, session, "マイナンバーカードをなくしました")
+    session = Conversation(stack.app_url)
+    session.say("マイナンバーカードをなくしました")
 
-    messages = turn(stack, session, "担当の人と話したい")
+    messages = session.say("担当の人と話したい")
 
     text = all_text(messages)
     assert "マイナンバーカード窓口" in text
@@ -137,7 +124,7 @@ def test_request_for_a_person_names_the_office_and_whether_it_is_open(stack: Run
 def test_knowledge_questions_get_a_sourced_answer(
     stack: RunningStack, question: str, expected_words: tuple[str, ...]
 ) -> None:
-    messages = turn(stack, fresh(), question)
+    messages = Conversation(stack.app_url).say(question)
 
     answer = messages[0]
     assert any(word in answer["text"] for word in expected_words), answer["text"]
@@ -147,7 +134,7 @@ def test_knowledge_questions_get_a_sourced_answer(
 
 @pytest.mark.parametrize("nonsense", ["ぴよぴよもげもげ", "asdfghjkl qwerty", "宇宙人の倒し方"])
 def test_nonsense_gets_the_abstention_reply(stack: RunningStack, nonsense: str) -> None:
-    messages = turn(stack, fresh(), nonsense)
+    messages = Conversation(stack.app_url).say(nonsense)
 
     assert "お答えできません" in all_text(messages)
     assert not any(m["sources"] for m in messages)

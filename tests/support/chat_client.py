@@ -7,7 +7,6 @@ bench/load.py. A conversation is a list of messages sent in order in one session
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,15 +18,18 @@ CONCURRENCY = 8
 async def _conversation(
     client: httpx.AsyncClient, texts: Sequence[str], semaphore: asyncio.Semaphore
 ) -> list[list[dict[str, Any]]]:
-    session = "c" + uuid.uuid4().hex[:16]
+    session: str | None = None  # the server issues it with the first answer
     replies = []
     async with semaphore:
         for text in texts:
-            response = await client.post("/api/chat", json={"session_id": session, "text": text})
+            body: dict[str, Any] = {"text": text}
+            if session:
+                body["session_id"] = session
+            response = await client.post("/api/chat", json=body)
             response.raise_for_status()
-            body = response.json()
-            session = body["session_id"]
-            replies.append(body["messages"])
+            data = response.json()
+            session = data["session_id"]
+            replies.append(data["messages"])
     return replies
 
 
@@ -51,3 +53,21 @@ def converse(
 ) -> list[list[list[dict]]]:
     """Each conversation in its own session; the replies to each of its messages."""
     return asyncio.run(_all(base_url, conversations, concurrency))
+
+
+class Conversation:
+    """One resident's conversation over /api/chat, carrying the session the server issues."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.session_id: str | None = None
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        body: dict[str, Any] = {"text": text}
+        if self.session_id:
+            body["session_id"] = self.session_id
+        response = httpx.post(f"{self.base_url}/api/chat", json=body, timeout=120)
+        response.raise_for_status()
+        data = response.json()
+        self.session_id = data["session_id"]
+        return data["messages"]
