@@ -1,4 +1,4 @@
-"""Staff commands: `python -m knowledge check`, `unanswered` and `export-beir`."""
+"""Staff commands: `python -m knowledge check`, `unanswered`, `export-beir` and `import`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,25 @@ def main(argv: list[str] | None = None) -> int:
     export = sub.add_parser("export-beir", help="write the knowledge as a BEIR corpus.jsonl")
     export.add_argument("--dir", type=Path, default=KNOWLEDGE_DIR)
     export.add_argument("--out", type=Path, required=True)
+    importer = sub.add_parser(
+        "import", help="turn an FAQ spreadsheet (CSV or .xlsx) into knowledge/faq/imported_*.yml"
+    )
+    importer.add_argument("file", type=Path, help="the spreadsheet: .csv, .tsv or .xlsx")
+    importer.add_argument("--mapping", type=Path, help="YAML naming unusual column headers")
+    importer.add_argument("--out", type=Path, help="default: <dir>/faq/imported_<name>.yml")
+    importer.add_argument("--update", action="store_true", help="replace an existing file")
+    importer.add_argument("--dir", type=Path, default=KNOWLEDGE_DIR)
     args = parser.parse_args(argv)
+    if args.command == "import":
+        from knowledge.importer.command import run_import
+
+        return run_import(
+            args.file,
+            knowledge_dir=args.dir,
+            out=args.out,
+            mapping_file=args.mapping,
+            update=args.update,
+        )
     if args.command == "export-beir":
         from knowledge.beir_export import write_corpus
 

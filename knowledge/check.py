@@ -16,9 +16,16 @@ NEAR_DUPLICATE_THRESHOLD = 0.9
 REVIEW_MAX_AGE_DAYS = 366
 
 
-def _bigrams(text: str) -> set[str]:
+def question_bigrams(text: str) -> set[str]:
+    """A question as character bigrams, width and case folded (for near-duplicates)."""
     folded = "".join(c for c in unicodedata.normalize("NFKC", text).lower() if c.isalnum())
     return {folded[i : i + 2] for i in range(len(folded) - 1)} or {folded}
+
+
+def question_similarity(a: set[str], b: set[str]) -> float:
+    """Jaccard similarity of two questions' bigrams."""
+    union = a | b
+    return len(a & b) / len(union) if union else 0.0
 
 
 def _check_entries(
@@ -77,12 +84,11 @@ def _near_duplicates(faqs: list[LoadedFaq]) -> list[Problem]:
     """Two entries that answer the same question confuse residents and the retriever."""
     problems: list[Problem] = []
     items = faqs
-    grams = [_bigrams(i.entry.question) for i in items]
+    grams = [question_bigrams(i.entry.question) for i in items]
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
             b = items[j]
-            union = grams[i] | grams[j]
-            score = len(grams[i] & grams[j]) / len(union) if union else 0.0
+            score = question_similarity(grams[i], grams[j])
             if score >= NEAR_DUPLICATE_THRESHOLD:
                 problems.append(
                     Problem(
