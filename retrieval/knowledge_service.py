@@ -110,6 +110,7 @@ def faq_documents(base: KnowledgeBase) -> list[Document]:
                     "aspect": entry.aspect,
                     "contact": entry.contact,
                     "steps": list(entry.steps),
+                    "related": list(entry.related),
                     "url": entry.url or entry.source.url,
                     "source": {
                         "title": entry.source.title,

@@ -9,9 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.contacts import contact_values
-from bot.actions.knowledge_reply import utter_document, utter_related
+from bot.actions.dispatch import send
 from bot.actions.runtime_action import RuntimeAction
+from core.answers import cannot_answer, decision_messages
 from core.personal_data import PersonalDataMasker
 from core.runtime import Runtime
 from retrieval.documents import Document, ScoredDocument
@@ -20,40 +20,19 @@ from retrieval.knowledge_service import SURE
 logger = logging.getLogger(__name__)
 
 
-def utter_with_general_contact(
-    dispatcher: CollectingDispatcher, runtime: Runtime, response: str
-) -> None:
-    contact = runtime.municipality.fallback_contact
-    dispatcher.utter_message(response=response, **contact_values(contact))
-
-
-def utter_cannot_answer(dispatcher: CollectingDispatcher, runtime: Runtime) -> None:
-    utter_with_general_contact(dispatcher, runtime, "utter_cannot_answer")
-
-
 def answer_from_knowledge(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    domain: dict[str, Any],
-    runtime: Runtime,
-    query: str,
+    dispatcher: CollectingDispatcher, tracker: Tracker, runtime: Runtime, query: str
 ) -> Document | None:
     """Answers `query` from the index: the document answered with, or None (and the
     cannot-answer reply with the contact) when it abstains."""
     if runtime.knowledge is None or not query.strip():
-        utter_cannot_answer(dispatcher, runtime)
+        send(dispatcher, [cannot_answer(runtime.municipality)])
         return None
     decision = runtime.knowledge.decide(query)
     if decision.abstained:
         _record_unanswered(runtime, tracker, query, decision.candidates)
-        utter_cannot_answer(dispatcher, runtime)
-        return None
-    assert decision.best is not None
-    utter_document(dispatcher, domain, decision.best.document)
-    utter_related(dispatcher, domain, [r.document for r in decision.related])
-    if decision.tentative:
-        utter_with_general_contact(dispatcher, runtime, "utter_answer_may_differ")
-    return decision.best.document
+    send(dispatcher, decision_messages(decision, runtime.knowledge, runtime.municipality))
+    return decision.best.document if decision.best else None
 
 
 def sure_answer_elsewhere(
@@ -112,4 +91,4 @@ class ActionAnswerQuestion(RuntimeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         query = tracker.latest_message.get("text") or ""
-        return topic_slots(answer_from_knowledge(dispatcher, tracker, domain, self.runtime, query))
+        return topic_slots(answer_from_knowledge(dispatcher, tracker, self.runtime, query))

@@ -7,8 +7,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answer_question import utter_cannot_answer
+from bot.actions.dispatch import send
 from bot.actions.runtime_action import RuntimeAction
+from core.answers import cannot_answer
 
 
 class ActionCannotAnswer(RuntimeAction):
@@ -18,5 +19,5 @@ class ActionCannotAnswer(RuntimeAction):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        utter_cannot_answer(dispatcher, self.runtime)
+        send(dispatcher, [cannot_answer(self.runtime.municipality)])
         return []

@@ -13,8 +13,9 @@ from bot.actions.answer_question import (
     sure_answer_elsewhere,
     topic_slots,
 )
-from bot.actions.knowledge_reply import utter_document
+from bot.actions.dispatch import send
 from bot.actions.runtime_action import RuntimeAction
+from core.answers import document_message
 
 CARD_TOPICS = {
     "card_receive",
@@ -46,12 +47,12 @@ class ActionCardTopic(RuntimeAction):
             or knowledge is None
             or sure_answer_elsewhere(runtime, text, "topic", {intent})
         ):
-            answered = answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
+            answered = answer_from_knowledge(dispatcher, tracker, runtime, text)
             return topic_slots(answered)
         # Button payloads arrive as "/card_lost": rank by the topic's own question then.
         query = text if text and not text.startswith("/") else candidates[0].title
         best = knowledge.rank_within(query, candidates)[0]
-        utter_document(dispatcher, domain, best.document)
+        send(dispatcher, [document_message(best.document)])
         follow_up = f"utter_topic_next_{intent}"
         if follow_up in domain.get("responses", {}):
             dispatcher.utter_message(response=follow_up)

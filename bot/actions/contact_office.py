@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.contacts import CARD_OFFICE, contact_values
-from bot.actions.knowledge_reply import response_text
+from bot.actions.dispatch import response_text
 from bot.actions.runtime_action import RuntimeAction
 from knowledge.municipality import UnknownContactError
 from retrieval.knowledge_service import KnowledgeService

@@ -13,10 +13,11 @@ from bot.actions.answer_question import (
     sure_answer_elsewhere,
     topic_slots,
 )
+from bot.actions.dispatch import send
 from bot.actions.entity_values import latest_entity
-from bot.actions.knowledge_reply import utter_document
 from bot.actions.runtime_action import RuntimeAction
 from bot.actions.topic_words import names_a_topic
+from core.answers import document_message
 from knowledge.schema import ASPECTS, PROCEDURES
 
 MOVING = "moving"  # 引っ越し in general: ask which of 転入・転出・転居
@@ -38,7 +39,7 @@ class ActionProcedureGuide(RuntimeAction):
         if procedure is not None:
             named = MOVING_PROCEDURES if procedure == MOVING else {procedure}
             if sure_answer_elsewhere(runtime, text, "procedure", named):
-                answered = answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
+                answered = answer_from_knowledge(dispatcher, tracker, runtime, text)
                 return topic_slots(answered)
         if procedure == MOVING and aspect is None:
             dispatcher.utter_message(response="utter_ask_moving_kind")
@@ -50,21 +51,26 @@ class ActionProcedureGuide(RuntimeAction):
         if procedure not in PROCEDURES:
             if knowledge is not None and names_a_topic(text, knowledge.retriever.analyzer):
                 # a topic no flow covers: the knowledge base answers or says it cannot
-                answered = answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
+                answered = answer_from_knowledge(dispatcher, tracker, runtime, text)
                 return topic_slots(answered)
             dispatcher.utter_message(response="utter_ask_which_procedure")
             return []
 
         if knowledge is None:
-            answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
+            answer_from_knowledge(dispatcher, tracker, runtime, text)
             return [SlotSet("procedure", procedure), SlotSet("topic", procedure)]
-        candidates = knowledge.faqs_where(
-            procedure=procedure, aspect=aspect or "howto"
-        ) or knowledge.faqs_where(procedure=procedure)
+        english = (message.get("metadata") or {}).get("language") == "en"
+        if aspect is None and english:
+            # no aspect is read from English: rank among all the procedure's entries
+            candidates = knowledge.faqs_where(procedure=procedure)
+        else:
+            candidates = knowledge.faqs_where(
+                procedure=procedure, aspect=aspect or "howto"
+            ) or knowledge.faqs_where(procedure=procedure)
         if not candidates:
-            answer_from_knowledge(dispatcher, tracker, domain, runtime, text)
+            answer_from_knowledge(dispatcher, tracker, runtime, text)
         else:
             best = knowledge.rank_within(text, candidates)[0]
-            utter_document(dispatcher, domain, best.document)
+            send(dispatcher, [document_message(best.document)])
             dispatcher.utter_message(response="utter_procedure_next")
         return [SlotSet("procedure", procedure), SlotSet("topic", procedure)]

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from bot.actions.answer_question import ActionAnswerQuestion
+from core.answers import answer_may_differ, cannot_answer
 from core.runtime import Runtime, RuntimeHolder
 from knowledge.municipality import Municipality
 from repo_paths import KNOWLEDGE_DIR, REPO_ROOT
 from retrieval.knowledge_service import KnowledgeService
-from tests.support.actions import domain, make_tracker, run_action
+from tests.support.actions import make_tracker, run_action
 
 DEV_QUERIES = REPO_ROOT / "tests" / "data" / "retrieval_dev" / "queries.jsonl"
 
@@ -48,7 +49,8 @@ async def test_a_sure_answer_comes_without_the_note(
     messages = await answer(full_knowledge, dev_question(knowledge, tentative=False))
 
     assert messages[0]["custom"]["sources"][0]["title"]
-    assert all(m.get("response") != "utter_answer_may_differ" for m in messages)
+    note = answer_may_differ(full_knowledge.municipality).text
+    assert all(m.get("text") != note for m in messages)
 
 
 async def test_an_answer_near_the_threshold_says_where_to_ask(
@@ -57,17 +59,16 @@ async def test_an_answer_near_the_threshold_says_where_to_ask(
     messages = await answer(full_knowledge, dev_question(knowledge, tentative=True))
 
     assert messages[0]["custom"]["sources"][0]["title"], "the answer still comes first"
-    note = messages[-1]
-    assert note["response"] == "utter_answer_may_differ"
+    note = messages[-1]["text"]
+    assert note == answer_may_differ(full_knowledge.municipality).text
     contact = Municipality.load(KNOWLEDGE_DIR / "municipality.yml").fallback_contact
-    assert note["contact_name"] == contact.name
-    assert "{contact_name}" in domain()["responses"]["utter_answer_may_differ"][0]["text"]
+    assert contact.name in note and contact.phone in note
 
 
 async def test_nonsense_gets_the_cannot_answer_reply(full_knowledge: Runtime) -> None:
     messages = await answer(full_knowledge, "ぴよぴよもげもげ")
 
-    assert [m["response"] for m in messages] == ["utter_cannot_answer"]
+    assert [m["text"] for m in messages] == [cannot_answer(full_knowledge.municipality).text]
 
 
 async def test_an_unanswered_question_is_recorded_masked(holder) -> None:
@@ -76,6 +77,6 @@ async def test_an_unanswered_question_is_recorded_masked(holder) -> None:
     text = "ぴよぴよ 090-1234-5678 もげもげ"
     result = await run_action(Action(holder), make_tracker(text, metadata={"channel": "web"}))
 
-    assert result.responses == ["utter_cannot_answer"]
+    assert [m["text"] for m in result.messages] == [cannot_answer(holder.current.municipality).text]
     rows = holder.current.unanswered.rows()
     assert [r.question for r in rows] == ["ぴよぴよ [電話番号] もげもげ"]
