@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from rasa_sdk.executor import ActionExecutor
 
+from app.metrics import AppMetrics
 from app.settings import Settings
 from channels.line_channel import LineChannel
 from core.conversation import ConversationService
@@ -26,8 +27,32 @@ class AppServices:
     conversation: ConversationService
     actions: ActionExecutor
     sessions: SessionTokens
+    metrics: AppMetrics
     reloader: KnowledgeReloader | None = None
     line: LineChannel | None = None
+
+    async def refresh_health(self) -> Health:
+        """Checks Rasa and the index now, and keeps the gauges in step."""
+        rasa = await self.dialogue.is_ready()
+        knowledge = self.runtime.current.knowledge
+        index = (not self.settings.load_knowledge_index) or knowledge is not None
+        self.metrics.rasa_up.set(1 if rasa else 0)
+        self.metrics.index_documents.set(len(knowledge.documents) if knowledge else 0)
+        return Health(rasa=rasa, knowledge_index=index)
+
+
+@dataclass(frozen=True)
+class Health:
+    rasa: bool
+    knowledge_index: bool
+
+    @property
+    def status(self) -> str:
+        """ready; degraded (Rasa down: the app answers FAQs and the safety rules on its own);
+        starting (the index is not loaded yet: nothing can be answered well)."""
+        if not self.knowledge_index:
+            return "starting"
+        return "ready" if self.rasa else "degraded"
 
 
 def get_services(request: Request) -> AppServices:

@@ -20,7 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.body_limit import BodySizeLimitMiddleware
 from app.dependencies import AppServices
-from app.routers import actions, health, line, web
+from app.metrics import AppMetrics
+from app.routers import actions, health, line, metrics, web
 from app.settings import Settings, get_settings
 from bot.actions import build_actions
 from bot.rasa_client import RasaClient
@@ -64,8 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         secret = load_or_create_secret(settings.data_dir, settings.signing_secret)
         buttons = ButtonPayloads(secret)
+        app_metrics = AppMetrics()
         conversation = ConversationService(
-            rasa, runtime, buttons, max_chars=settings.max_message_chars
+            rasa, runtime, buttons, max_chars=settings.max_message_chars, observer=app_metrics
         )
         services = AppServices(
             settings=settings,
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             conversation=conversation,
             actions=_action_executor(runtime),
             sessions=SessionTokens(secret),
+            metrics=app_metrics,
         )
         app.state.services = services
         if settings.load_knowledge_index:
@@ -85,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 SentenceTransformerEmbedder(settings.embedding_model_dir),
                 settings.index_dir,
                 unanswered,
+                on_reload=lambda result: app_metrics.knowledge_reloads.labels(result).inc(),
             )
             await services.reloader.load()
             services.reloader.start_watching(settings.knowledge_watch_seconds)
@@ -126,5 +130,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web.router)
     app.include_router(line.router)
     app.include_router(actions.router)
+    app.include_router(metrics.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # (bot/endpoints.yml). Unset: the endpoint refuses every call.
     action_token: str = ""
 
+    # Bearer token a Prometheus scraper sends for /metrics. Unset: only local clients.
+    metrics_token: str = ""
+
     # Signs the bot's button payloads and the web sessions (core/signing_secret.py). Unset:
     # a random secret kept in data_dir, shared by the workers of one machine; set it when
     # app workers run on several machines.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from core.emergency import EmergencyLexicon
@@ -44,8 +45,10 @@ class KnowledgeReloader:
         embedder: Embedder,
         index_dir: Path,
         unanswered: UnansweredLog | None,
+        on_reload: Callable[[str], None] | None = None,
     ) -> None:
         self.holder = holder
+        self._on_reload = on_reload or (lambda _: None)
         self.knowledge_dir = knowledge_dir
         self.index_dir = index_dir
         self.embedder = embedder
@@ -86,5 +89,7 @@ class KnowledgeReloader:
                     await self.load()
                     knowledge = self.holder.current.knowledge
                     logger.info("knowledge index swapped in (%s)", knowledge and knowledge.key)
+                    self._on_reload("ok")
             except Exception:  # keep serving the old index; staff see the error in the log
                 logger.exception("reloading the knowledge failed; keeping the previous index")
+                self._on_reload("failed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -144,9 +145,9 @@ def wait_ready(
                 return False
         try:
             with urllib.request.urlopen(f"{url}/readyz", timeout=3) as response:  # noqa: S310
-                if response.status == 200:
+                if response.status == 200 and json.load(response).get("status") == "ready":
                     return True
-        except (urllib.error.URLError, OSError):
+        except (urllib.error.URLError, OSError, ValueError):
             pass
         time.sleep(1.0)
     return False

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from app.dependencies import ServicesDep
 
@@ -15,12 +18,24 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+class Readiness(BaseModel):
+    status: Literal["ready", "degraded", "starting"]
+    ready: bool
+    checks: dict[str, bool]
+
+
+@router.get(
+    "/readyz",
+    responses={503: {"model": Readiness, "description": "starting: the index is not loaded"}},
+)
 async def readyz(services: ServicesDep) -> JSONResponse:
-    checks = {
-        "rasa": await services.dialogue.is_ready(),
-        "knowledge_index": (not services.settings.load_knowledge_index)
-        or services.runtime.current.knowledge is not None,
-    }
-    ready = all(checks.values())
-    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+    """200 while the app answers: `ready`, or `degraded` (Rasa down or restarting: safety
+    rules and FAQ answers from the app's own index, flows briefly unavailable); 503 while it
+    starts."""
+    health = await services.refresh_health()
+    body = Readiness(
+        status=health.status,
+        ready=health.status == "ready",
+        checks={"rasa": health.rasa, "knowledge_index": health.knowledge_index},
+    )
+    return JSONResponse(body.model_dump(), status_code=503 if body.status == "starting" else 200)

@@ -86,7 +86,10 @@ async def test_personal_data_never_reaches_the_reply(
 async def test_health_and_readiness(client_without_rasa: httpx.AsyncClient) -> None:
     assert (await client_without_rasa.get("/healthz")).json() == {"status": "ok"}
     ready = await client_without_rasa.get("/readyz")
-    assert ready.status_code == 503
+    # Rasa down: the app still answers (safety rules, FAQs from its index) — degraded, not down
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "degraded"
+    assert ready.json()["ready"] is False
     assert ready.json()["checks"]["rasa"] is False
 
 

@@ -39,7 +39,8 @@ def wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float)
         if process.poll() is not None:
             raise RuntimeError(f"stack exited with {process.returncode}")
         try:
-            if httpx.get(f"{url}/readyz", timeout=3).status_code == 200:
+            response = httpx.get(f"{url}/readyz", timeout=3)
+            if response.status_code == 200 and response.json()["status"] == "ready":
                 return
         except httpx.HTTPError:
             pass

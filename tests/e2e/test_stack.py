@@ -28,6 +28,7 @@ def test_ready(stack: RunningStack) -> None:
 
     assert response.status_code == 200
     assert response.json()["ready"] is True
+    assert response.json()["status"] == "ready"
 
 
 def test_greeting_in_the_documented_shape(stack: RunningStack) -> None:
@@ -95,7 +96,7 @@ def test_crashed_app_is_restarted(stack: RunningStack) -> None:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{stack.app_url}/readyz", timeout=3).status_code == 200:
+            if httpx.get(f"{stack.app_url}/readyz", timeout=3).json().get("status") == "ready":
                 break
         except httpx.HTTPError:
             pass
