@@ -28,7 +28,7 @@ from bot.rasa_client import RasaClient
 from channels import STATIC_DIR
 from channels.line_api import LineApi
 from channels.line_channel import LineChannel
-from channels.line_event_log import LineEventLog
+from channels.line_event_queue import LineEventQueue
 from core.button_payloads import ButtonPayloads
 from core.conversation import ConversationService
 from core.emergency import EmergencyLexicon
@@ -95,15 +95,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         line_api: LineApi | None = None
         if settings.line_enabled:
             line_api = LineApi(settings.line_channel_access_token, settings.line_api_endpoint)
-            services.line = LineChannel(
-                settings.line_channel_secret,
-                line_api,
-                conversation,
-                LineEventLog(settings.database_path),
-            )
+            queue = LineEventQueue(settings.database_path)
+            services.line = LineChannel(settings.line_channel_secret, line_api, conversation, queue)
+            app_metrics.watch_line_queue(queue.depth, queue.oldest_age)
+            services.line.start()
         try:
             yield
         finally:
+            # SIGTERM: turns in progress finish; queued LINE events wait for the next start
+            if services.line:
+                await services.line.stop()
             if services.reloader:
                 await services.reloader.stop()
             if line_api:

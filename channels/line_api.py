@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from typing import Any
 
 import aiohttp
@@ -67,9 +66,9 @@ class LineApi:
         request = ReplyMessageRequest(replyToken=reply_token, messages=messages)
         return await self._call("reply", lambda: self._api.reply_message(request))
 
-    async def push(self, to: str, messages: list[Message]) -> int | None:
+    async def push(self, to: str, messages: list[Message], retry_key: str) -> int | None:
+        """`retry_key` is the same on every retry (and after a restart): LINE sends once."""
         request = PushMessageRequest(to=to, messages=messages)
-        retry_key = str(uuid.uuid4())  # the same key on every retry: LINE sends once
         return await self._call(
             "push", lambda: self._api.push_message(request, x_line_retry_key=retry_key)
         )

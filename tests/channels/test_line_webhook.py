@@ -8,6 +8,7 @@ polite 'please try again' message — still a Japanese reply to every message.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -45,9 +46,10 @@ async def line_client(tmp_path, recorder: LineApiRecorder) -> AsyncIterator[http
 
 
 async def post_signed(
-    client: httpx.AsyncClient, body: bytes, secret: str = SECRET
+    client: httpx.AsyncClient, body: bytes, secret: str = SECRET, *, wait: bool = True
 ) -> httpx.Response:
-    return await client.post(
+    """Posts as LINE does; by default also waits until the workers answered the events."""
+    response = await client.post(
         "/line/webhook",
         content=body,
         headers={
@@ -55,6 +57,19 @@ async def post_signed(
             "X-Line-Signature": line_signature(secret, body),
         },
     )
+    if wait:
+        await answered(client)
+    return response
+
+
+async def answered(client: httpx.AsyncClient, timeout: float = 30) -> None:
+    channel = client.app.state.services.line  # type: ignore[attr-defined]
+    if channel is None:
+        return
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not channel.idle():
+        assert asyncio.get_running_loop().time() < deadline, "LINE events not answered in time"
+        await asyncio.sleep(0.02)
 
 
 def single_event_body(event: dict) -> bytes:
