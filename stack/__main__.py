@@ -9,12 +9,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from stack import VAR_DIR, environments, rasa_model
+from stack import VAR_DIR, environments, rasa_model, system_packages
 from stack.progress import say
 
 
 def cmd_setup(_: argparse.Namespace) -> int:
     environments.ensure_all()
+    system_packages.ensure_all()
     from stack import artefacts
 
     artefacts.ensure_all()

@@ -116,13 +116,14 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
             None,
         ),
         (
-            "pytest (Rasa environment: NLU components and policies)",
+            "pytest (Rasa environment: NLU components, policies, lock store)",
             [
                 str(RASA.python),
                 "-m",
                 "pytest",
                 "tests/bot/components",
                 "tests/bot/policies",
+                "tests/bot/lock_stores",
                 "-p",
                 "no:cacheprovider",
                 *extra,
@@ -138,6 +139,7 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
                 "tests",
                 "--ignore=tests/bot/components",
                 "--ignore=tests/bot/policies",
+                "--ignore=tests/bot/lock_stores",
                 *extra,
             ],
             None,

@@ -7,6 +7,7 @@ machine has only the docker client); the structural checks run everywhere.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -16,6 +17,7 @@ import yaml
 from repo_paths import REPO_ROOT
 
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
+SCALE_ENDPOINTS = REPO_ROOT / "bot" / "endpoints.docker.yml"
 
 
 def compose() -> dict:
@@ -82,6 +84,36 @@ def test_postgres_and_redis_are_optional() -> None:
     for name in ("postgres", "redis"):
         assert services[name]["profiles"] == ["scale"]
         assert services["rasa"]["depends_on"][name]["required"] is False
-    endpoints = yaml.safe_load((REPO_ROOT / "bot" / "endpoints.docker.yml").read_text())
+    endpoints = yaml.safe_load(SCALE_ENDPOINTS.read_text(encoding="utf-8"))
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
-    assert endpoints["lock_store"]["type"] == "redis"
+    lock_store_type = "bot.lock_stores.atomic_redis_lock_store.AtomicRedisLockStore"
+    assert endpoints["lock_store"]["type"] == lock_store_type
+
+
+def test_one_rasa_on_sqlite_unless_replicas_are_asked_for() -> None:
+    rasa = compose()["services"]["rasa"]
+
+    assert rasa["deploy"]["replicas"] == "${RASA_REPLICAS:-1}"
+    assert rasa["environment"]["RASA_ENDPOINTS"] == "${RASA_ENDPOINTS:-bot/endpoints.yml}"
+    assert "container_name" not in rasa, "a fixed container name allows one replica only"
+
+
+def test_the_rasa_service_sets_every_variable_of_the_scale_endpoints() -> None:
+    """Rasa refuses to start on an endpoints file naming an unset variable."""
+    wanted = set(re.findall(r"\$\{(\w+)\}", SCALE_ENDPOINTS.read_text(encoding="utf-8")))
+    environment = compose()["services"]["rasa"]["environment"]
+
+    assert wanted >= {"POSTGRES_HOST", "POSTGRES_PORT", "REDIS_HOST", "REDIS_PORT"}
+    assert sorted(wanted - set(environment)) == []
+    assert environment["POSTGRES_HOST"] == "postgres" and environment["REDIS_HOST"] == "redis"
+    assert environment["POSTGRES_PORT"] == "5432" and environment["REDIS_PORT"] == "6379"
+
+
+def test_the_scale_lock_store_is_shipped_in_the_rasa_image() -> None:
+    lock_store = yaml.safe_load(SCALE_ENDPOINTS.read_text(encoding="utf-8"))["lock_store"]
+    module, _, class_name = lock_store["type"].rpartition(".")
+    source = REPO_ROOT / (module.replace(".", "/") + ".py")
+    rasa_image = (REPO_ROOT / "docker" / "rasa.Dockerfile").read_text(encoding="utf-8")
+
+    assert f"class {class_name}(" in source.read_text(encoding="utf-8")
+    assert "COPY bot bot" in rasa_image
