@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import zlib
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -13,37 +16,69 @@ from core.schemas import AnswerSource, Button, ChatMessage
 logger = logging.getLogger(__name__)
 
 
-class RasaClient:
-    """Thin async client; one shared connection pool for the whole app."""
+def replica_for(sender_id: str, replicas: int) -> int:
+    """The Rasa process that holds this sender's conversation (stable across restarts).
 
-    def __init__(self, base_url: str, *, token: str = "", timeout: float = 20.0) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+    With the embedded default every Rasa process has its own SQLite tracker store and its
+    in-memory lock: one sender must always reach the same process, so its turns stay in order
+    and its form continues. CRC-32 rather than hash(): Python salts str hashes per process.
+    """
+    return zlib.crc32(sender_id.encode("utf-8")) % replicas
+
+
+class RasaClient:
+    """Thin async client for one or several Rasa processes; one connection pool each.
+
+    Several base URLs mean several Rasa processes on one machine (both cores, each with its
+    own tracker file): a sender always goes to the same one (`replica_for`). Behind a load
+    balancer with a shared tracker store and lock store (the scale profile) give one URL.
+    """
+
+    def __init__(
+        self, base_urls: str | Sequence[str], *, token: str = "", timeout: float = 20.0
+    ) -> None:
+        urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        if not urls:
+            raise ValueError("at least one Rasa URL is needed")
+        self._clients = [httpx.AsyncClient(base_url=url, timeout=timeout) for url in urls]
         self._params = {"token": token} if token else {}
 
+    @property
+    def replicas(self) -> int:
+        return len(self._clients)
+
     async def close(self) -> None:
-        await self._client.aclose()
+        for client in self._clients:
+            await client.aclose()
 
     async def send(
         self, sender_id: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[ChatMessage]:
         """Sends one user message; returns Rasa's bot messages as ChatMessages."""
         payload = {"sender": sender_id, "message": text, "metadata": metadata or {}}
+        client = self._clients[replica_for(sender_id, len(self._clients))]
         try:
-            response = await self._client.post(
+            response = await client.post(
                 "/webhooks/rest/webhook", json=payload, params=self._params
             )
             response.raise_for_status()
             messages = response.json()
         except (httpx.HTTPError, ValueError) as error:
-            raise DialogueUnavailableError(str(error)) from error
+            # not str(error): an HTTP error's text carries the URL, and with it the token
+            raise DialogueUnavailableError(type(error).__name__) from error
         if not isinstance(messages, list):
             raise DialogueUnavailableError("unexpected response from Rasa")
         return to_chat_messages(messages)
 
     async def is_ready(self) -> bool:
-        """True when Rasa answers and has a model loaded."""
+        """True when every Rasa process answers and has a model loaded (a sender's turns go
+        to one process only: while any is down, some residents get the degraded answers)."""
+        states = await asyncio.gather(*(self._is_ready(c) for c in self._clients))
+        return all(states)
+
+    async def _is_ready(self, client: httpx.AsyncClient) -> bool:
         try:
-            response = await self._client.get("/status", params=self._params, timeout=3.0)
+            response = await client.get("/status", params=self._params, timeout=3.0)
             if response.status_code != 200:
                 return False
             return bool(response.json().get("model_file"))

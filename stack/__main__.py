@@ -6,11 +6,13 @@ Both build what is missing first (environments, models, index) and skip what is 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from stack import VAR_DIR, environments, rasa_model, system_packages
 from stack.progress import say
+from stack.supervisor import DEFAULT_RASA_PROCESSES
 
 
 def cmd_setup(_: argparse.Namespace) -> int:
@@ -28,7 +30,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if not args.no_setup:
         cmd_setup(args)
-    ports = Ports(host=args.host, app=args.port, rasa=args.rasa_port)
+    ports = Ports(
+        host=args.host, app=args.port, rasa=args.rasa_port, rasa_processes=args.rasa_processes
+    )
     model = rasa_model.model_path()
     var_dir = Path(args.var_dir) if args.var_dir else VAR_DIR
     return Supervisor(build_children(model, ports, var_dir), ports).run()
@@ -51,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--rasa-port", type=int, default=5005)
+    run.add_argument(
+        "--rasa-processes",
+        type=int,
+        default=int(os.environ.get("RASA_PROCESSES", DEFAULT_RASA_PROCESSES)),
+        help="Rasa processes, on consecutive ports from --rasa-port (env RASA_PROCESSES)",
+    )
     run.add_argument("--var-dir", help="where databases and logs go (default: var/)")
     run.add_argument("--no-setup", action="store_true", help="skip the set-up checks")
     test = sub.add_parser("test", help="run the whole test suite")

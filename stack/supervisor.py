@@ -25,11 +25,17 @@ READY_TIMEOUT_SECONDS = 600
 MAX_BACKOFF_SECONDS = 30.0
 
 
+# Rasa processes of the embedded default (bench/load.py's figures in docs/performance.md).
+DEFAULT_RASA_PROCESSES = 1
+
+
 @dataclass(frozen=True)
 class Ports:
     host: str = "127.0.0.1"
     app: int = 8000
     rasa: int = 5005
+    # consecutive ports from `rasa`, one per Rasa process
+    rasa_processes: int = DEFAULT_RASA_PROCESSES
 
     @property
     def app_url(self) -> str:
@@ -37,7 +43,18 @@ class Ports:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa}"
+        return self.rasa_urls[0]
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [f"http://{self.host}:{self.rasa + n}" for n in range(self.rasa_processes)]
+
+
+def tracker_db(var_dir: Path, process: int) -> Path:
+    """Each Rasa process keeps its senders' conversations in its own file (the app sends a
+    sender to one process only); the first keeps the name a single process always had."""
+    suffix = "" if process == 0 else f"-{process}"
+    return var_dir / f"rasa_tracker{suffix}.sqlite3"
 
 
 @dataclass
@@ -85,37 +102,43 @@ def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[C
         )
     # a fresh secret per run, known only to the two children
     action_token = os.environ.get("ACTION_TOKEN") or secrets.token_urlsafe(32)
-    r_env = rasa_env()
-    r_env["ACTION_ENDPOINT_URL"] = f"{ports.app_url}/webhook"
-    r_env["ACTION_TOKEN"] = action_token
-    r_env["TRACKER_DB"] = str(var_dir / "rasa_tracker.sqlite3")
-    rasa_cmd = [
-        str(RASA.bin("rasa")),
-        "run",
-        "--enable-api",
-        "--interface",
-        ports.host,
-        "--port",
-        str(ports.rasa),
-        "--model",
-        str(model),
-        "--endpoints",
-        "bot/endpoints.yml",
-        "--credentials",
-        "bot/credentials.yml",
-    ]
-    if token:
-        rasa_cmd += ["--auth-token", token]
+    rasa_children = []
+    for n, url in enumerate(ports.rasa_urls):
+        r_env = rasa_env()
+        r_env["ACTION_ENDPOINT_URL"] = f"{ports.app_url}/webhook"
+        r_env["ACTION_TOKEN"] = action_token
+        r_env["TRACKER_DB"] = str(tracker_db(var_dir, n))
+        rasa_cmd = [
+            str(RASA.bin("rasa")),
+            "run",
+            "--enable-api",
+            "--interface",
+            ports.host,
+            "--port",
+            url.rsplit(":", 1)[1],
+            "--model",
+            str(model),
+            "--endpoints",
+            "bot/endpoints.yml",
+            "--credentials",
+            "bot/credentials.yml",
+        ]
+        if token:
+            rasa_cmd += ["--auth-token", token]
+        name = "rasa" if ports.rasa_processes == 1 else f"rasa-{n}"
+        rasa_children.append(Child(name, rasa_cmd, r_env))
 
     a_env = app_env()
     a_env.update(
         {
-            "RASA_URL": ports.rasa_url,
+            "RASA_URL": ",".join(ports.rasa_urls),
             "ACTION_TOKEN": action_token,
             "DATA_DIR": str(var_dir),
             # The index is a build artefact addressed by its inputs (knowledge, model), built
-            # by `setup`: every stack on this checkout shares it, whatever its data dir.
-            "INDEX_DIR": str(INDEX_DIR),
+            # by `setup`: every stack on this checkout shares it, whatever its data dir. A stack
+            # serving another knowledge dir (KNOWLEDGE_DIR) sets its own, or its builds would
+            # evict the checkout's index.
+            "INDEX_DIR": os.environ.get("INDEX_DIR") or str(INDEX_DIR),
         }
     )
     app_cmd = [
@@ -128,7 +151,7 @@ def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[C
         str(ports.app),
         "--no-access-log",
     ]
-    return [Child("rasa", rasa_cmd, r_env), Child("app", app_cmd, a_env)]
+    return [*rasa_children, Child("app", app_cmd, a_env)]
 
 
 def wait_ready(
