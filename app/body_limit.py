@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.errors import error_body
+
 
 class BodySizeLimitMiddleware:
     """413 for bodies over `max_bytes`, whether announced by Content-Length or streamed."""
@@ -49,7 +51,7 @@ class BodySizeLimitMiddleware:
 
     @staticmethod
     async def _reject(send: Send) -> None:
-        body = json.dumps({"error": "request body too large"}).encode()
+        body = json.dumps(error_body("request body too large")).encode()
         await send(
             {
                 "type": "http.response.start",

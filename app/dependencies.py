@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from rasa_sdk.executor import ActionExecutor
 
+from app.action_threads import ThreadedActionExecutor
 from app.metrics import AppMetrics
 from app.settings import Settings
 from channels.line_channel import LineChannel
@@ -25,7 +25,7 @@ class AppServices:
     runtime: RuntimeHolder
     dialogue: DialogueEngine
     conversation: ConversationService
-    actions: ActionExecutor
+    actions: ThreadedActionExecutor
     sessions: SessionTokens
     metrics: AppMetrics
     reloader: KnowledgeReloader | None = None

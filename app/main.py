@@ -11,15 +11,15 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from rasa_sdk.executor import ActionExecutor
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.action_threads import ThreadedActionExecutor
 from app.body_limit import BodySizeLimitMiddleware
 from app.dependencies import AppServices
+from app.errors import install_error_handlers
+from app.json_logs import configure_logging
 from app.metrics import AppMetrics
 from app.routers import actions, health, line, metrics, web
 from app.settings import Settings, get_settings
@@ -44,15 +44,17 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 
 
-def _action_executor(runtime: RuntimeHolder) -> ActionExecutor:
+def _action_executor(runtime: RuntimeHolder) -> ThreadedActionExecutor:
     executor = ActionExecutor()
     for action in build_actions(runtime):
         executor.register_action(action)
-    return executor
+    return ThreadedActionExecutor(executor)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    secret = load_or_create_secret(settings.data_dir, settings.signing_secret)
+    configure_logging(settings, secret)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,9 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         emergency = EmergencyLexicon.load(settings.knowledge_dir / "emergency.yml")
         runtime = RuntimeHolder(Runtime(municipality, emergency, None, unanswered))
         rasa = RasaClient(
-            settings.rasa_url, token=settings.rasa_token, timeout=settings.rasa_timeout_seconds
+            settings.rasa_urls, token=settings.rasa_token, timeout=settings.rasa_timeout_seconds
         )
-        secret = load_or_create_secret(settings.data_dir, settings.signing_secret)
         buttons = ButtonPayloads(secret)
         app_metrics = AppMetrics()
         conversation = ConversationService(
@@ -110,23 +111,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if line_api:
                 await line_api.close()
             await rasa.close()
+            services.actions.close()
 
     app = FastAPI(title="自治体チャットボット", lifespan=lifespan)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES)
 
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        details = [
-            {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", ""))} for e in error.errors()
-        ]
-        return JSONResponse({"error": "invalid request", "detail": details}, status_code=422)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            {"error": str(error.detail)}, status_code=error.status_code, headers=error.headers
-        )
-
+    install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(web.router)
     app.include_router(line.router)

@@ -40,6 +40,7 @@ from channels.line_event_queue import (
     retry_key,
 )
 from channels.line_messages import to_line_messages
+from channels.line_webhook_body import LineWebhookBody
 from core.conversation import ConversationService
 from core.schemas import ChatMessage
 from core.texts import reply_text, text_table
@@ -82,9 +83,8 @@ class LineChannel:
     def accept(self, body: str, signature: str) -> Accepted:
         """Verifies the request and writes its events to the queue (raises on a bad one)."""
         self.parser.parse(body, signature)
-        raw_events = json.loads(body).get("events", [])
-        if not isinstance(raw_events, list) or not all(isinstance(e, dict) for e in raw_events):
-            raise ValueError("events must be a list of objects")
+        LineWebhookBody.model_validate_json(body)  # a ValueError when it is not LINE's shape
+        raw_events = json.loads(body)["events"]  # queued as LINE sent them
         accepted = self.queue.accept(raw_events)
         if accepted.duplicates:
             logger.info("LINE: %d redelivered events skipped", accepted.duplicates)
@@ -166,12 +166,14 @@ class LineChannel:
         kind = raw.get("type")
         topics = self.conversation.topic_buttons()
         if isinstance(event, UnfollowEvent):
-            logger.info("LINE unfollow from %s", conversation_id)
+            logger.info("LINE unfollow", extra={"sender": conversation_id})
             return
         if kind == "messageEdited":
             # LINE sends these only in group chats, possibly out of order, and documents them
             # as the edited state of a message the bot has already answered, not as a new one.
-            logger.info("LINE messageEdited from %s: the original was answered", conversation_id)
+            logger.info(
+                "LINE messageEdited: the original was answered", extra={"sender": conversation_id}
+            )
             return
         if isinstance(event, FollowEvent):
             replies = [ChatMessage(text=reply_text("line_follow_greeting"), buttons=topics)]
@@ -190,7 +192,7 @@ class LineChannel:
                 conversation_id, event.postback.data or "", channel="line"
             )
         else:
-            logger.info("LINE %s event from %s: nothing to answer", kind, conversation_id)
+            logger.info("LINE %s event: nothing to answer", kind, extra={"sender": conversation_id})
             return
         await self._send(getattr(event, "reply_token", None), source, replies, push_key)
 

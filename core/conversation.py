@@ -128,7 +128,10 @@ class ConversationService:
         if not self._limiter.allow(sender_id):
             turn = Turn([ChatMessage(text=reply_text("slow_down"))], outcomes.RATE_LIMITED)
         elif payload is None:
-            logger.info("button payload the bot did not issue, channel=%s", channel)
+            logger.info(
+                "button payload the bot did not issue",
+                extra={"channel": channel, "sender": sender_id},
+            )
             unknown = ChatMessage(text=reply_text("unknown_button"), buttons=main_topic_buttons())
             turn = Turn([unknown], outcomes.UNKNOWN_BUTTON)
         else:
@@ -181,12 +184,15 @@ class ConversationService:
             "language": "en" if message.english else "ja",
             EMERGENCY_METADATA_KEY: message.emergency.verdict,
         }
+        # as fields, never in the message: the log formatter hashes the sender and masks text
         logger.info(
-            "turn channel=%s sender=%s emergency=%s text=%s",
-            channel,
-            sender_id,
-            message.emergency.verdict,
-            message.text,
+            "turn",
+            extra={
+                "channel": channel,
+                "sender": sender_id,
+                "emergency": message.emergency.verdict,
+                "text": message.text,
+            },
         )
         if message.emergency.is_emergency:
             return await self._emergency(sender_id, message, metadata)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
+# HTML-like tags are not words a resident wrote ("<script>" is markup, not English)
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 # Fewer Latin letters than this is a word or an abbreviation inside Japanese (DX, PIN).
 MIN_LATIN_LETTERS = 6
 
@@ -20,7 +23,7 @@ def is_english(text: str) -> bool:
     resident who cannot type Japanese better than one in Japanese.
     """
     latin = 0
-    for char in unicodedata.normalize("NFKC", text):
+    for char in _MARKUP_TAG.sub(" ", unicodedata.normalize("NFKC", text)):
         if _is_japanese(char):
             return False
         if char.isascii() and char.isalpha():

@@ -26,6 +26,7 @@ class Readiness(BaseModel):
 
 @router.get(
     "/readyz",
+    response_model=Readiness,
     responses={503: {"model": Readiness, "description": "starting: the index is not loaded"}},
 )
 async def readyz(services: ServicesDep) -> JSONResponse:

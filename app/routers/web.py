@@ -12,9 +12,10 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from app.dependencies import ServicesDep
+from app.errors import BODY_TOO_LARGE, error_responses
 from channels import PAGES_DIR, STATIC_DIR
 from channels.furigana import annotator_for
-from channels.qr_code import InvalidQrUrlError, qr_svg
+from channels.qr_code import MAX_URL_CHARS, URL_PATTERN, InvalidQrUrlError, qr_svg
 from core.schemas import Button, ChatRequest, ChatResponse
 
 router = APIRouter(tags=["web"])
@@ -32,9 +33,14 @@ PAGE_HEADERS = {
 }
 # Longest text the kiosk asks readings for (bot answers are far shorter).
 MAX_FURIGANA_CHARS = 5000
+BODY_ERRORS = {
+    400: "The body could not be read (not UTF-8).",
+    413: BODY_TOO_LARGE,
+    422: "The body is not JSON or does not match its schema; `detail` says where.",
+}
 
 
-@router.post("/api/chat")
+@router.post("/api/chat", responses=error_responses(BODY_ERRORS))
 async def chat(request: ChatRequest, services: ServicesDep) -> ChatResponse:
     """One message of the web chat or the kiosk. The server issues the session: send back
     the `session_id` of the last response; without one that it issued, a new conversation
@@ -66,7 +72,11 @@ class FuriganaPart(BaseModel):
     reading: str | None = None
 
 
-@router.post("/api/furigana", response_model_exclude_none=True)
+@router.post(
+    "/api/furigana",
+    response_model_exclude_none=True,
+    responses=error_responses(BODY_ERRORS),
+)
 async def furigana(request: FuriganaRequest, services: ServicesDep) -> list[FuriganaPart]:
     """Readings for the kiosk, as data that the page turns into <ruby> with DOM APIs.
 
@@ -76,8 +86,26 @@ async def furigana(request: FuriganaRequest, services: ServicesDep) -> list[Furi
     return [FuriganaPart(text=p.text, reading=p.reading) for p in annotator.annotate(request.text)]
 
 
-@router.get("/api/qr")
-async def qr_code(url: str = Query()) -> Response:
+@router.get(
+    "/api/qr",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}},
+        **error_responses(
+            {
+                400: f"`url` is not an absolute http(s) URL of 1 to {MAX_URL_CHARS} characters"
+                " matching the pattern.",
+                422: "`url` is missing.",
+            }
+        ),
+    },
+)
+async def qr_code(
+    # Documented, not enforced by FastAPI: check_url refuses with a 400 and says why.
+    url: str = Query(
+        json_schema_extra={"minLength": 1, "maxLength": MAX_URL_CHARS, "pattern": URL_PATTERN}
+    ),
+) -> Response:
     """An SVG QR code of an answer's link, for residents who continue on their phone."""
     try:
         svg = qr_svg(url)

@@ -247,7 +247,7 @@ def test_web_chat_keeps_nothing_in_the_browser(web_page: Any, web_base_url: str)
     sent = record_chat_requests(page)
     page.goto(web_base_url + "/")
     ask(page, "こんにちは")
-    ask(page, "住民票")
+    ask(page, "住民票", bot_count=2)
     page.reload()
     ask(page, "こんにちは")
     assert len(sent) == 3
