@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-INTENT_MACRO_F1_FLOOR = 0.90
-ENTITY_F1_FLOOR = 0.85
+INTENT_MACRO_F1_FLOOR = 0.93
+ENTITY_F1_FLOOR = 0.88
 ENTITY_REPORT = "DIETClassifier_report.json"
 
 
