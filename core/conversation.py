@@ -55,6 +55,15 @@ def _has_words(text: str) -> bool:
     return any(unicodedata.category(c)[0] in ("L", "N") for c in text)
 
 
+def _entities(entities_json: str) -> dict[str, str]:
+    """The entities of one of the bot's own intent payloads ("/ask_procedure{...}")."""
+    try:
+        value = json.loads("{" + entities_json) if entities_json else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
 def _intent_syntax(intent: str, entity: str, value: str) -> str:
     return f"{INTENT_PREFIX}{intent}" + json.dumps({entity: value}, ensure_ascii=False)
 
@@ -161,8 +170,15 @@ class ConversationService:
 
     def _intent_without_rasa(self, runtime: Runtime, payload: str) -> Turn:
         """A card topic's button still gets that topic's entry; other flows must wait."""
-        intent = payload[len(INTENT_PREFIX) :].split("{", 1)[0]
-        entries = runtime.knowledge.faqs_where(topic=intent) if runtime.knowledge else []
+        intent, _, entities_json = payload[len(INTENT_PREFIX) :].partition("{")
+        entries = []
+        if runtime.knowledge is not None:
+            entries = runtime.knowledge.faqs_where(topic=intent)
+            procedure = _entities(entities_json).get("procedure")
+            if not entries and procedure:
+                entries = runtime.knowledge.faqs_where(
+                    procedure=procedure, aspect="howto"
+                ) or runtime.knowledge.faqs_where(procedure=procedure)
         if entries:
             return Turn([document_message(entries[0])], outcomes.DEGRADED_ANSWER)
         return Turn([self.unavailable()], outcomes.UNAVAILABLE)

@@ -36,7 +36,9 @@ class ActionProcedureGuide(RuntimeAction):
         text = message.get("text") or ""
         procedure = latest_entity(message, "procedure", PROCEDURES | {MOVING})
         aspect = latest_entity(message, "aspect", ASPECTS)
-        if procedure is not None:
+        # the bot's own button ("/ask_procedure{...}"): the resident chose this procedure
+        typed = not text.startswith("/")
+        if procedure is not None and typed:
             named = MOVING_PROCEDURES if procedure == MOVING else {procedure}
             if sure_answer_elsewhere(runtime, text, "procedure", named):
                 answered = answer_from_knowledge(dispatcher, tracker, runtime, text)
@@ -70,7 +72,7 @@ class ActionProcedureGuide(RuntimeAction):
         if not candidates:
             answer_from_knowledge(dispatcher, tracker, runtime, text)
         else:
-            best = knowledge.rank_within(text, candidates)[0]
-            send(dispatcher, [document_message(best.document)])
+            best = knowledge.rank_within(text, candidates)[0].document if typed else candidates[0]
+            send(dispatcher, [document_message(best)])
             dispatcher.utter_message(response="utter_procedure_next")
         return [SlotSet("procedure", procedure), SlotSet("topic", procedure)]

@@ -55,3 +55,31 @@ async def test_a_question_without_a_procedure_is_answered_from_the_index(
     result = await run_action(ActionProcedureGuide(holder), tracker)
 
     assert result.messages[0]["custom"]["document_id"] == "proc-residence-moving-in-deadline"
+
+
+async def test_the_bots_procedure_button_gets_that_procedures_guide(holder: RuntimeHolder) -> None:
+    """A topic button is the resident's choice: its procedure's how-to, whatever the index
+    would rank first for the payload's text."""
+    tracker = make_tracker(
+        '/ask_procedure{"procedure": "child_allowance"}',
+        "ask_procedure",
+        entities=[entity("procedure", "child_allowance")],
+    )
+
+    result = await run_action(ActionProcedureGuide(holder), tracker)
+
+    assert result.messages[0]["custom"]["document_id"] == "proc-child-allowance-apply"
+    assert result.responses[-1] == "utter_procedure_next"
+    assert result.slots() == {"procedure": "child_allowance", "topic": "child_allowance"}
+
+
+async def test_the_moving_button_asks_which_move(holder: RuntimeHolder) -> None:
+    tracker = make_tracker(
+        '/ask_procedure{"procedure": "moving"}',
+        "ask_procedure",
+        entities=[entity("procedure", "moving")],
+    )
+
+    result = await run_action(ActionProcedureGuide(holder), tracker)
+
+    assert result.responses == ["utter_ask_moving_kind"]
