@@ -10,18 +10,26 @@ from app.errors import error_body
 
 
 class BodySizeLimitMiddleware:
-    """413 for bodies over `max_bytes`, whether announced by Content-Length or streamed."""
+    """413 for bodies over `max_bytes`, whether announced by Content-Length or streamed.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `path_limits` gives single paths their own limit: Rasa's action calls carry the
+    conversation's events and the domain, far more than any resident's message.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, path_limits: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.path_limits = dict(path_limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.path_limits.get(scope.get("path", ""), self.max_bytes)
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+            if name == b"content-length" and value.isdigit() and int(value) > max_bytes:
                 await self._reject(send)
                 return
 
@@ -33,7 +41,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise _TooLarge
             return message
 

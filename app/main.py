@@ -42,6 +42,9 @@ from knowledge.unanswered import UnansweredLog
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
+# Rasa's action calls carry the conversation's events and the domain: a long conversation on
+# Rasa's plain SQL store (the scale profile) passed 256 KiB after ~75 turns
+MAX_ACTION_CALL_BYTES = 16 * 1024 * 1024
 
 
 def _action_executor(runtime: RuntimeHolder) -> ThreadedActionExecutor:
@@ -114,7 +117,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             services.actions.close()
 
     app = FastAPI(title="自治体チャットボット", lifespan=lifespan)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=MAX_BODY_BYTES,
+        path_limits={"/webhook": MAX_ACTION_CALL_BYTES},
+    )
 
     install_error_handlers(app)
     app.include_router(health.router)

@@ -116,7 +116,7 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
             None,
         ),
         (
-            "pytest (Rasa environment: NLU components, policies, lock store)",
+            "pytest (Rasa environment: NLU components, policies, tracker and lock stores)",
             [
                 str(RASA.python),
                 "-m",
@@ -124,6 +124,7 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
                 "tests/bot/components",
                 "tests/bot/policies",
                 "tests/bot/lock_stores",
+                "tests/bot/tracker_stores",
                 "-p",
                 "no:cacheprovider",
                 *extra,
@@ -140,6 +141,7 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
                 "--ignore=tests/bot/components",
                 "--ignore=tests/bot/policies",
                 "--ignore=tests/bot/lock_stores",
+                "--ignore=tests/bot/tracker_stores",
                 *extra,
             ],
             None,

@@ -40,3 +40,18 @@ async def test_rasa_with_the_token_runs_the_actions(tmp_path) -> None:
     assert "action_answer_question" in {a["name"] for a in listed.json()}
     assert run.status_code == 200
     assert "/webhook" not in schema["paths"] and "/actions" not in schema["paths"]
+
+
+async def test_a_long_conversations_action_call_is_not_too_large(tmp_path) -> None:
+    """Rasa sends every event of the conversation: 200 turns are ~650 KiB on its plain store."""
+    events = [
+        {"event": "user", "text": "住民票はどこで取れますか" * 4, "timestamp": n, "parse_data": {}}
+        for n in range(2000)
+    ]
+    call = {**ACTION_CALL, "tracker": {**ACTION_CALL["tracker"], "events": events}}
+    async with app_client(settings_without_rasa(tmp_path, action_token=TOKEN)) as client:
+        run = await client.post("/webhook", json=call, params={"token": TOKEN})
+        chat = await client.post("/api/chat", json={"text": "あ" * 400_000})
+
+    assert run.status_code == 200
+    assert chat.status_code == 413  # a resident's message keeps the small limit

@@ -1,0 +1,143 @@
+"""Rasa's SQL tracker store, with recent conversations kept in memory and handed out short.
+
+With Rasa's `SQLTrackerStore` a turn costs more the longer the conversation (issue 11): every
+message loads the session's events from the database and replays them, counts the stored
+events again to know which to append, and Rasa then goes over all of them several times
+(bot/tracker_stores/recent_turns.py), posting them all to the action endpoint too. One
+sender's messages are handled by one Rasa process, one at a time (its lock store), so the
+tracker that process saved last is the one it would load again: this store keeps it.
+
+- The database stays the record: `save` writes through, appending only the new events, and
+  every other reader (`retrieve_full_tracker`, Rasa's `GET .../tracker`, `keys`, another
+  process) reads it as before.
+- A kept tracker is lent, not shared: `retrieve` takes it out of the cache and `save` puts it
+  back. A turn that fails in between never gives it back, and the next `retrieve` loads the
+  conversation from the database again; so does a kept tracker someone changed after saving.
+- `retrieve` hands out the conversation's state with its last `recent_turns` turns
+  (`recent_turns`), so what Rasa does per turn no longer grows with the conversation. Each
+  handed-out tracker remembers how many of its events the database holds (its first ones):
+  `save` appends the others, whatever became of the cache meanwhile.
+- Kept: a tracker handed out by `retrieve` and saved back, except when the turn started a new
+  session (the database then returns only the new session). A tracker built elsewhere (a new
+  conversation, Rasa's API replacing the events) is saved as Rasa does, counting the stored
+  events, and ends the caching of that conversation until the next `retrieve`.
+- At most `max_trackers` conversations are kept, the least recently used dropped first; a new
+  model's domain drops them all.
+
+Valid only where one Rasa process serves a sender (bot/endpoints.yml, SQLite). Several
+replicas sharing a database (bot/endpoints.docker.yml) keep Rasa's `type: SQL`: a replica
+would hand out a tracker another replica has added to since.
+
+Configured in bot/endpoints.yml as
+`type: bot.tracker_stores.cached_sql_tracker_store.CachedSQLTrackerStore` with the keys of
+Rasa's `type: SQL` (Rasa passes them, and `host` from `url`, to the constructor),
+`max_trackers` and `recent_turns`. Runs inside Rasa's environment.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker, TrackerEventDiffEngine
+
+from bot.tracker_stores.recent_turns import recent_turns as keep_recent_turns
+
+DEFAULT_MAX_TRACKERS = 200
+DEFAULT_RECENT_TURNS = 10
+# Rasa refuses rules with more than two user messages; a rule also needs the turn before
+MIN_RECENT_TURNS = 3
+# set on each tracker this store hands out: how many of its first events the database holds
+PERSISTED_EVENTS = "_events_in_database"
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        max_trackers: int = DEFAULT_MAX_TRACKERS,
+        recent_turns: int = DEFAULT_RECENT_TURNS,
+        **kwargs: Any,
+    ) -> None:
+        if int(max_trackers) < 1:
+            raise ValueError(f"max_trackers must be at least 1, not {max_trackers}")
+        if int(recent_turns) < MIN_RECENT_TURNS:
+            raise ValueError(f"recent_turns must be at least {MIN_RECENT_TURNS}")
+        self._max_trackers = int(max_trackers)
+        self._recent_turns = int(recent_turns)
+        self._kept: OrderedDict[str, DialogueStateTracker] = OrderedDict()
+        super().__init__(domain=domain, **kwargs)
+
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        """A new model's domain has other slots: trackers built with the old one are dropped."""
+        self._domain = domain or Domain.empty()
+        self._kept.clear()
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        tracker = self._kept.pop(sender_id, None)
+        if tracker is None or _persisted(tracker) != len(tracker.events):
+            tracker = await super().retrieve(sender_id)
+            if tracker is None:
+                return None
+        recent = keep_recent_turns(tracker, self._recent_turns)
+        setattr(recent, PERSISTED_EVENTS, len(recent.events))
+        return recent
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        persisted = _persisted(tracker)
+        await super().save(tracker)  # through `_additional_events`
+        if persisted is None:
+            self._kept.pop(tracker.sender_id, None)
+            return
+        started_session = _starts_session(_after(tracker, persisted))
+        setattr(tracker, PERSISTED_EVENTS, len(tracker.events))
+        if started_session:
+            self._kept.pop(tracker.sender_id, None)
+            return
+        self._kept[tracker.sender_id] = tracker
+        self._kept.move_to_end(tracker.sender_id)
+        while len(self._kept) > self._max_trackers:
+            self._kept.popitem(last=False)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The events after those the database holds; counted there for a tracker not from
+        here, as Rasa does."""
+        persisted = _persisted(tracker)
+        if persisted is None:
+            return super()._additional_events(session, tracker)
+        return _after(tracker, persisted)
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """As Rasa's, with the new events known here, or else diffed against the database's
+        tracker (a handed-out tracker starts later than the database's)."""
+        if self.event_broker is None:
+            return
+        persisted = _persisted(tracker)
+        if persisted is None:
+            stored = await super().retrieve(tracker.sender_id)
+            new_events = TrackerEventDiffEngine.event_difference(stored, tracker)
+        else:
+            new_events = list(_after(tracker, persisted))
+        await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+
+def _persisted(tracker: DialogueStateTracker) -> int | None:
+    return getattr(tracker, PERSISTED_EVENTS, None)
+
+
+def _after(tracker: DialogueStateTracker, persisted: int) -> Iterator[Event]:
+    return itertools.islice(tracker.events, persisted, None)
+
+
+def _starts_session(events: Iterator[Event]) -> bool:
+    return any(isinstance(event, SessionStarted) for event in events)
