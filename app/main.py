@@ -98,7 +98,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             services.reloader.start_watching(settings.knowledge_watch_seconds)
         line_api: LineApi | None = None
         if settings.line_enabled:
-            line_api = LineApi(settings.line_channel_access_token, settings.line_api_endpoint)
+            line_api = LineApi(
+                settings.line_channel_access_token,
+                settings.line_api_endpoint,
+                on_retry=app_metrics.line_retries.inc,
+            )
             queue = LineEventQueue(settings.database_path)
             services.line = LineChannel(settings.line_channel_secret, line_api, conversation, queue)
             app_metrics.watch_line_queue(queue.depth, queue.oldest_age)

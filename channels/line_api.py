@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -31,9 +32,13 @@ RETRY_DELAYS_SECONDS = (0.5, 1.0, 2.0)
 class LineApi:
     """Reply/push with retries; 4xx are logged, never raised to the caller."""
 
-    def __init__(self, access_token: str, endpoint: str) -> None:
+    def __init__(
+        self, access_token: str, endpoint: str, on_retry: Callable[[], None] | None = None
+    ) -> None:
         self._client = AsyncApiClient(Configuration(access_token=access_token, host=endpoint))
         self._api = AsyncMessagingApi(self._client)
+        # told of every retry, so that operations see a LINE API in trouble before it gives up
+        self._on_retry = on_retry or (lambda: None)
 
     async def close(self) -> None:
         await self._client.close()
@@ -43,6 +48,7 @@ class LineApi:
         status: int | None = None
         for attempt, delay in enumerate((0.0, *RETRY_DELAYS_SECONDS)):
             if delay:
+                self._on_retry()
                 await asyncio.sleep(delay)
             try:
                 await call()
