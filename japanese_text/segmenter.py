@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,30 @@ def _clean_lemma(lemma: str | None, fallback: str) -> str:
     return lemma
 
 
+_tagger: fugashi.Tagger | None = None
+# Guards creating the tagger and each parse: a parse reuses the tagger's lattice, and the
+# nodes it returns read from it, so a parse and the reading of its nodes must not interleave
+# with another thread's parse (the app segments in its action threads and in a reload).
+_tagger_lock = threading.RLock()
+
+
+def shared_tagger() -> fugashi.Tagger:
+    """The process's one MeCab tagger, created on first use.
+
+    fugashi never unmaps a tagger's dictionary (unidic-lite's sys.dic and matrix.bin, ~260 MB)
+    when the tagger is dropped, so a tagger per segmenter made the app ~160 MiB larger at
+    every knowledge reload (bench/knowledge_reload_bench.py). The tagger holds no lexicon of
+    ours (each WordSegmenter applies its own), so one serves them all.
+    """
+    global _tagger
+    with _tagger_lock:
+        if _tagger is None:
+            import fugashi
+
+            _tagger = fugashi.Tagger()
+        return _tagger
+
+
 class WordSegmenter:
     """fugashi + unidic-lite, with domain terms from a Lexicon matched first.
 
@@ -45,15 +70,10 @@ class WordSegmenter:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon or Lexicon()
-        self._tagger: fugashi.Tagger | None = None
 
     @property
     def tagger(self) -> fugashi.Tagger:
-        if self._tagger is None:
-            import fugashi
-
-            self._tagger = fugashi.Tagger()
-        return self._tagger
+        return shared_tagger()
 
     def segment(self, text: str) -> list[Word]:
         normalized = normalize_with_offsets(text)
@@ -70,6 +90,10 @@ class WordSegmenter:
         return words
 
     def _tag(self, text: str, normalized, offset: int, segment: str) -> list[Word]:
+        with _tagger_lock:
+            return self._words(text, normalized, offset, segment)
+
+    def _words(self, text: str, normalized, offset: int, segment: str) -> list[Word]:
         words: list[Word] = []
         cursor = 0
         for node in self.tagger(segment):
