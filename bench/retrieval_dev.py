@@ -1,24 +1,34 @@
-"""Retrieval quality on our own labelled dev set (tests/data/retrieval_dev), and the figures
-behind the fusion weight and the abstention threshold.
+"""Retrieval quality on our own labelled dev set (tests/data/retrieval_dev), scored on held-out
+folds, and the figures behind the fusion and the abstention threshold.
 
-.venvs/app/bin/python -m bench.retrieval_dev
+.venvs/app/bin/python -m bench.retrieval_dev [--train-folds] [--no-adapted]
+
+The protocol (issue 14): the FAQ entries are split by entry id into 5 folds (fixed seed,
+retrieval/entry_folds.py); a dev query belongs to the fold of the entry that answers it best.
+Whatever is fitted to our knowledge is scored only on folds it was not fitted on:
+- the adapted model: one model per fold, trained on the other folds' entries
+  (var/retrieval_dev/models/fold-K, `--train-folds` builds the missing ones), and each query
+  is encoded by the model of its own fold; the corpus is the whole knowledge either way;
+- fusion method and weight: chosen per fold on the other folds' queries.
+Unfitted rows (BM25, the base model, today's fixed weights) score every query once.
 
 Two settings are scored:
 - "BEIR": the knowledge exported as a plain FAQ corpus (question as title, answer as text,
-  no alternates), the way `retrieval.evaluate` sees an outside benchmark;
+  no alternates), read the way `retrieval.evaluate` reads an outside benchmark;
 - "service": the index the bot answers from (alternates as phrasings, plan passages too).
-For the service, the abstention table shows, per dense threshold, how many answerable
-questions would still be answered (and answered right) and how many unanswerable ones
-would wrongly get an answer.
+For the service, the abstention table shows, per threshold on the top hit's confidence, how
+many answerable questions would still be answered (and answered right) and how many
+unanswerable ones would wrongly get an answer (with the adapted model, the unanswerable
+questions are asked of all five fold models).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import tempfile
-from collections.abc import Sequence
-from dataclasses import replace
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -27,120 +37,189 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from embedding.sentence_transformer import SentenceTransformerEmbedder
 from knowledge import KNOWLEDGE_DIR
 from knowledge.beir_export import corpus_rows
+from knowledge.loader import load_knowledge
 from knowledge.municipality import Municipality
-from repo_paths import REPO_ROOT, embedding_model_dir
+from repo_paths import REPO_ROOT, VAR_DIR, base_embedding_model_dir
 from retrieval.documents import Document
-from retrieval.evaluate import read_jsonl, read_qrels
-from retrieval.hybrid import HybridRetriever
-from retrieval.knowledge_service import KnowledgeService
-from retrieval.metrics import evaluate_run
+from retrieval.embedder import Embedder
+from retrieval.entry_folds import FOLDS, entry_folds, query_folds
+from retrieval.evaluate import corpus_documents, read_jsonl, read_qrels
+from retrieval.hybrid import (
+    CURATED_FAQ_DENSE_WEIGHT,
+    FUSION_METHODS,
+    FusionConfig,
+    HybridRetriever,
+    fuse,
+)
+from retrieval.knowledge_service import AbstentionPolicy, KnowledgeService
+from retrieval.metrics import mrr_at_k, ndcg_at_k, recall_at_k
 from retrieval.text_analysis import TermAnalyzer
+from retrieval.vector_cache import CachedEmbedder, VectorCache
 
 DEV_DIR = REPO_ROOT / "tests" / "data" / "retrieval_dev"
-MODEL_DIR = embedding_model_dir()
-WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-THRESHOLDS = (0.89, 0.90, 0.91, 0.915, 0.92, 0.925, 0.93, 0.935, 0.94)
-
-Components = list[tuple[dict[int, float], dict[int, float]]]
-
-
-def components(retriever: HybridRetriever, texts: Sequence[str]) -> Components:
-    return [retriever.score_components(text) for text in texts]
-
-
-def score(
-    retriever: HybridRetriever,
-    parts: Components,
-    query_ids: Sequence[str],
-    qrels: dict[str, dict[str, int]],
-    mode: str,
-    weight: float,
-) -> dict[str, float]:
-    saved = retriever.mode, retriever.fusion
-    retriever.mode, retriever.fusion = mode, replace(saved[1], dense_weight=weight)
-    try:
-        run = {
-            qid: {h.document.id: h.score for h in retriever.rank(dense, bm25, top_k=100)}
-            for qid, (dense, bm25) in zip(query_ids, parts, strict=True)
-        }
-    finally:
-        retriever.mode, retriever.fusion = saved
-    return evaluate_run(run, qrels)
+WORK_DIR = VAR_DIR / "retrieval_dev"
+FOLD_MODELS_DIR = WORK_DIR / "models"
+WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.89, 0.90, 0.91, 0.915, 0.92, 0.925, 0.93, 0.935, 0.94, 0.95, 0.96)
+TODAY_BEIR = FusionConfig()
+TODAY_SERVICE = FusionConfig(dense_weight=CURATED_FAQ_DENSE_WEIGHT)
+RUN_DEPTH = 100
+# what issue 14 added, each switchable for the comparison (`--without`, `--today`)
+FEATURES = ("structure", "words", "passages", "focus")
 
 
-def print_modes(
-    label: str,
-    retriever: HybridRetriever,
-    parts: Components,
-    query_ids: Sequence[str],
-    qrels: dict[str, dict[str, int]],
-) -> None:
-    print(f"\n{label}: nDCG@10 / Recall@10 / MRR@10 over {len(query_ids)} queries")
-    for mode, weights in (("bm25", (0.0,)), ("dense", (1.0,)), ("hybrid", WEIGHTS)):
-        for weight in weights:
-            m = score(retriever, parts, query_ids, qrels, mode, weight)
-            name = f"hybrid w={weight:.1f}" if mode == "hybrid" else mode
-            print(f"  {name:14s} {m['ndcg@10']:.4f} / {m['recall@10']:.4f} / {m['mrr@10']:.4f}")
+@dataclass(frozen=True)
+class Variant:
+    """Which of issue 14's retrieval changes are on."""
+
+    off: frozenset[str] = frozenset()
+
+    @property
+    def name(self) -> str:
+        return "all" if not self.off else "without-" + "-".join(sorted(self.off))
+
+    def analyzer(self) -> TermAnalyzer:
+        words = "words" not in self.off
+        return TermAnalyzer(KNOWLEDGE_DIR / "lexicon.yml", synonyms=words, folding=words)
+
+    def fusion(self, base: FusionConfig) -> FusionConfig:
+        return replace(
+            base,
+            long_passage_chars=0 if "passages" in self.off else base.long_passage_chars,
+            question_focus=0.0 if "focus" in self.off else base.question_focus,
+        )
 
 
-def beir_setting(
-    embedder: SentenceTransformerEmbedder, query_ids: list[str], texts: list[str], qrels: dict
-) -> None:
-    faq_ids = {q for judged in qrels.values() for q in judged}
-    rows = [r for r in corpus_rows(KNOWLEDGE_DIR) if "#" not in r["_id"]]
-    corpus = [Document(id=r["_id"], title=r["title"], body=r["text"]) for r in rows]
-    missing = faq_ids - {d.id for d in corpus}
-    if missing:
-        print(f"warning: {len(missing)} judged ids are not in the corpus: {sorted(missing)[:5]}")
-    retriever = HybridRetriever(TermAnalyzer(KNOWLEDGE_DIR / "lexicon.yml"), embedder)
-    retriever.index(corpus)
-    print_modes(
-        f"BEIR setting ({len(corpus)} FAQ documents, no alternates)",
-        retriever,
-        components(retriever, texts),
-        query_ids,
-        qrels,
-    )
+VARIANT = Variant()
+
+Components = tuple[dict[int, float], dict[int, float]]
+Metrics = tuple[float, float, float]
 
 
-def service_setting(
-    embedder: SentenceTransformerEmbedder,
-    query_ids: list[str],
-    texts: list[str],
-    qrels: dict[str, dict[str, int]],
-    unanswerable: list[str],
-    index_dir: Path,
-) -> None:
-    municipality = Municipality.load(KNOWLEDGE_DIR / "municipality.yml")
-    service = KnowledgeService.build(KNOWLEDGE_DIR, municipality, embedder, index_dir)
-    retriever = service.retriever
-    parts = components(retriever, texts)
-    print_modes(
-        f"service setting ({len(service.documents)} documents with alternates and plans)",
-        retriever,
-        parts,
-        query_ids,
-        qrels,
-    )
-    weight = service.retriever.fusion.dense_weight
-    policy = service.policy
+@dataclass
+class DevSet:
+    query_ids: list[str]
+    texts: list[str]
+    qrels: dict[str, dict[str, int]]
+    folds: dict[str, int]  # query id -> fold
+    unanswerable: list[str]
+
+
+@dataclass
+class Scored:
+    """One setting and one model family, every dev query scored by its fold's model."""
+
+    documents: list[Document]
+    parts: dict[str, Components]  # query id -> (dense, bm25)
+    unanswerable: list[Components]
+
+
+# ------------------------------------------------------------------ scoring
+def ranked_ids(documents: Sequence[Document], scores: dict[int, float]) -> list[str]:
+    order = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:RUN_DEPTH]
+    return [documents[i].id for i, _ in order]
+
+
+def per_query(
+    scored: Scored, dev: DevSet, rank: Callable[[Components], dict[int, float]]
+) -> dict[str, Metrics]:
+    result = {}
+    for qid, parts in scored.parts.items():
+        ranked = ranked_ids(scored.documents, rank(parts))
+        relevant = dev.qrels[qid]
+        result[qid] = (
+            ndcg_at_k(ranked, relevant),
+            recall_at_k(ranked, relevant),
+            mrr_at_k(ranked, relevant),
+        )
+    return result
+
+
+def mean(metrics: dict[str, Metrics], query_ids: Sequence[str]) -> Metrics:
+    rows = [metrics[q] for q in query_ids]
+    return tuple(statistics.fmean(r[i] for r in rows) for i in range(3))  # type: ignore[return-value]
+
+
+def fusion_grid(methods: Sequence[str] = FUSION_METHODS) -> list[FusionConfig]:
+    return [FusionConfig(dense_weight=w, method=m) for m in methods for w in WEIGHTS]
+
+
+def chosen_on_other_folds(
+    scored: Scored, dev: DevSet, grid: Sequence[FusionConfig]
+) -> tuple[dict[str, Metrics], list[FusionConfig]]:
+    """Per fold, the fusion that is best (nDCG@10) on the other folds' queries, applied to
+    this fold's queries: the held-out figure of tuning the fusion on our own dev set."""
+    table = {
+        config: per_query(scored, dev, lambda p, c=config: fuse(p[0], p[1], c)) for config in grid
+    }
+    held_out: dict[str, Metrics] = {}
+    chosen = []
+    for fold in range(FOLDS):
+        train = [q for q in scored.parts if dev.folds[q] != fold]
+        test = [q for q in scored.parts if dev.folds[q] == fold]
+        best = max(grid, key=lambda c: (mean(table[c], train)[0], -grid.index(c)))
+        chosen.append(best)
+        held_out.update({q: table[best][q] for q in test})
+    return held_out, chosen
+
+
+def line(name: str, metrics: Metrics, note: str = "") -> str:
+    return f"  {name:34s} {metrics[0]:.4f} / {metrics[1]:.4f} / {metrics[2]:.4f}{note}"
+
+
+def describe(configs: Sequence[FusionConfig]) -> str:
+    return " chosen: " + " ".join(f"{c.method[:4]}{c.dense_weight:.1f}" for c in configs)
+
+
+def print_setting(
+    label: str, families: dict[str, Scored], dev: DevSet, today: FusionConfig
+) -> dict[str, FusionConfig]:
+    any_scored = next(iter(families.values()))
+    query_ids = list(any_scored.parts)
+    print(f"\n{label}: held-out folds, {len(query_ids)} queries; nDCG@10 / Recall@10 / MRR@10")
+    print(line("bm25", mean(per_query(any_scored, dev, lambda p: p[1]), query_ids)))
+    finals: dict[str, FusionConfig] = {}
+    for name, scored in families.items():
+        print(line(f"dense {name}", mean(per_query(scored, dev, lambda p: p[0]), query_ids)))
+    for name, scored in families.items():
+        fixed = per_query(scored, dev, lambda p: fuse(p[0], p[1], today))
+        print(line(f"hybrid {name}, today's fusion", mean(fixed, query_ids)))
+        for methods, what in (((m,), m) for m in FUSION_METHODS):
+            held, chosen = chosen_on_other_folds(scored, dev, fusion_grid(methods))
+            print(line(f"hybrid {name}, {what} tuned", mean(held, query_ids), describe(chosen)))
+        held, chosen = chosen_on_other_folds(scored, dev, fusion_grid())
+        print(line(f"hybrid {name}, method+weight tuned", mean(held, query_ids), describe(chosen)))
+        finals[name] = statistics.mode(chosen)
+    return finals
+
+
+def print_abstention(name: str, scored: Scored, dev: DevSet, fusion: FusionConfig) -> None:
+    policy = AbstentionPolicy()
+
+    def top(parts: Components) -> tuple[int, float] | None:
+        fused = fuse(parts[0], parts[1], fusion)
+        if not fused:
+            return None
+        best = min(fused, key=lambda i: (-fused[i], i))
+        words = min(parts[1].get(best, 0.0), policy.bm25_saturation) / policy.bm25_saturation
+        return best, parts[0].get(best, 0.0) + policy.bm25_bonus * words
+
     answerable = []
-    for qid, (dense, bm25) in zip(query_ids, parts, strict=True):
-        top = retriever.rank(dense, bm25, top_k=1)[0]
-        answerable.append((policy.confidence(top), qrels[qid].get(top.document.id, 0) > 0))
-    unanswered = []
-    for dense, bm25 in components(retriever, unanswerable):
-        hits = retriever.rank(dense, bm25, top_k=1)
-        unanswered.append(policy.confidence(hits[0]) if hits else 0.0)
+    for qid, parts in scored.parts.items():
+        hit = top(parts)
+        right = hit is not None and dev.qrels[qid].get(scored.documents[hit[0]].id, 0) > 0
+        answerable.append((hit[1] if hit else 0.0, right))
+    unanswered = [hit[1] if (hit := top(parts)) else 0.0 for parts in scored.unanswerable]
     print(
-        f"\nabstention on the service index (hybrid, dense weight {weight}): top hit's "
-        f"confidence (dense + {policy.bm25_bonus} x BM25/{policy.bm25_saturation:g}), "
-        f"policy threshold {policy.min_confidence}"
+        f"\nabstention, service index, {name} model, hybrid {fusion.method} "
+        f"w={fusion.dense_weight}:"
+        f" confidence = dense + {policy.bm25_bonus} x BM25/{policy.bm25_saturation:g}"
+        f" (policy threshold {policy.min_confidence})"
     )
     print("  threshold  answered  answered-right  top-1-right-overall  unanswerable-answered")
     for threshold in THRESHOLDS:
-        answered = [right for dense, right in answerable if dense >= threshold]
-        wrongly = sum(1 for dense in unanswered if dense >= threshold)
+        answered = [right for confidence, right in answerable if confidence >= threshold]
+        wrongly = sum(1 for confidence in unanswered if confidence >= threshold)
         print(
             f"  {threshold:.3f}      {len(answered) / len(answerable):6.1%}"
             f"    {sum(answered) / max(1, len(answered)):6.1%}"
@@ -149,26 +228,159 @@ def service_setting(
         )
 
 
+# ------------------------------------------------------------- components
+def cached(embedder: Embedder, name: str) -> CachedEmbedder:
+    return CachedEmbedder(embedder, VectorCache(WORK_DIR / f"vectors-{name}.sqlite3"))
+
+
+def components_of(
+    retriever: HybridRetriever, texts: Sequence[str], encoder: CachedEmbedder
+) -> list[Components]:
+    encoder.encode_queries(list(texts))  # one batch into the cache; searches then read it
+    searching = retriever.embedder
+    retriever.embedder = encoder
+    try:
+        return [retriever.score_components(text) for text in texts]
+    finally:
+        retriever.embedder = searching
+
+
+def beir_documents() -> list[Document]:
+    rows = [r for r in corpus_rows(KNOWLEDGE_DIR) if "#" not in r["_id"]]
+    return corpus_documents(rows, structured="structure" not in VARIANT.off)
+
+
+def beir_retriever(embedder: Embedder, encoder: CachedEmbedder) -> HybridRetriever:
+    retriever = HybridRetriever(VARIANT.analyzer(), embedder, fusion=VARIANT.fusion(FusionConfig()))
+    retriever.index(beir_documents(), encoder=encoder)
+    return retriever
+
+
+def service_retriever(embedder: Embedder, name: str) -> HybridRetriever:
+    municipality = Municipality.load(KNOWLEDGE_DIR / "municipality.yml")
+    # one directory per model: variants share its vector cache (the index itself is keyed)
+    index_dir = WORK_DIR / "index" / name
+    service = KnowledgeService.build(
+        KNOWLEDGE_DIR,
+        municipality,
+        embedder,
+        index_dir,
+        fusion=VARIANT.fusion(TODAY_SERVICE),
+        progress=lambda _: None,
+        analyzer=VARIANT.analyzer(),
+    )
+    return service.retriever
+
+
+def score_family(embedders: Sequence[tuple[str, Embedder]], dev: DevSet, setting: str) -> Scored:
+    """`embedders`: one (cache name, embedder) for all folds, or one per fold."""
+    parts: dict[str, Components] = {}
+    unanswerable: list[Components] = []
+    documents: list[Document] = []
+    for fold, (name, embedder) in enumerate(embedders):
+        encoder = cached(embedder, name)
+        if setting == "beir":
+            retriever = beir_retriever(embedder, encoder)
+        else:
+            retriever = service_retriever(embedder, name)
+        documents = retriever.documents
+        mine = [
+            (qid, text)
+            for qid, text in zip(dev.query_ids, dev.texts, strict=True)
+            if len(embedders) == 1 or dev.folds[qid] == fold
+        ]
+        found = components_of(retriever, [t for _, t in mine], encoder)
+        parts.update({qid: c for (qid, _), c in zip(mine, found, strict=True)})
+        unanswerable += components_of(retriever, dev.unanswerable, encoder)
+    ordered = {qid: parts[qid] for qid in dev.query_ids if qid in parts}
+    return Scored(documents, ordered, unanswerable)
+
+
+# --------------------------------------------------------------- the set
+def load_dev_set() -> DevSet:
+    queries = read_jsonl(DEV_DIR / "queries.jsonl")
+    qrels = read_qrels(DEV_DIR / "qrels" / "test.tsv")
+    faq_ids = [item.entry.id for item in load_knowledge(KNOWLEDGE_DIR).faqs]
+    folds = query_folds(qrels, entry_folds(faq_ids))
+    queries = [q for q in queries if q["_id"] in folds]
+    return DevSet(
+        query_ids=[q["_id"] for q in queries],
+        texts=[q["text"] for q in queries],
+        qrels=qrels,
+        folds=folds,
+        unanswerable=[q["text"] for q in read_jsonl(DEV_DIR / "unanswerable.jsonl")],
+    )
+
+
+def fold_model_dir(fold: int) -> Path:
+    return FOLD_MODELS_DIR / f"fold-{fold}"
+
+
+def train_fold_models() -> None:
+    """One adapted model per fold, on the other folds' entries (skipped when current)."""
+    from embedding.adaptation import train_adapted_model
+    from retrieval.adaptation_examples import knowledge_examples
+
+    faq_ids = [item.entry.id for item in load_knowledge(KNOWLEDGE_DIR).faqs]
+    folds = entry_folds(faq_ids)
+    for fold in range(FOLDS):
+        held_out = {entry_id for entry_id, f in folds.items() if f == fold}
+        examples = knowledge_examples(KNOWLEDGE_DIR, exclude_entries=held_out)
+        train_adapted_model(base_embedding_model_dir(), examples, fold_model_dir(fold))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--index-dir", type=Path, help="reuse a service index (e.g. var/index)")
+    parser.add_argument("--train-folds", action="store_true", help="build missing fold models")
+    parser.add_argument("--no-adapted", action="store_true", help="score the base model only")
+    parser.add_argument(
+        "--without", action="append", choices=FEATURES, default=[], help="switch a change off"
+    )
+    parser.add_argument(
+        "--today", action="store_true", help="all of issue 14's ranking changes off"
+    )
     args = parser.parse_args()
+    global VARIANT
+    VARIANT = Variant(frozenset(FEATURES if args.today else args.without))
     import torch
 
     torch.set_num_threads(1)
-    queries = read_jsonl(DEV_DIR / "queries.jsonl")
-    qrels = read_qrels(DEV_DIR / "qrels" / "test.tsv")
-    unanswerable = [q["text"] for q in read_jsonl(DEV_DIR / "unanswerable.jsonl")]
-    query_ids = [q["_id"] for q in queries]
-    texts = [q["text"] for q in queries]
-    embedder = SentenceTransformerEmbedder(MODEL_DIR)
+    dev = load_dev_set()
+    if args.train_folds:
+        train_fold_models()
+    families: dict[str, list[tuple[str, Embedder]]] = {
+        "base": [("base", SentenceTransformerEmbedder(base_embedding_model_dir()))]
+    }
+    fold_dirs = [fold_model_dir(f) for f in range(FOLDS)]
+    if not args.no_adapted:
+        if all((d / "config.json").is_file() for d in fold_dirs):
+            families["adapted"] = [
+                (f"fold-{f}", SentenceTransformerEmbedder(d)) for f, d in enumerate(fold_dirs)
+            ]
+        else:
+            print("(no fold models under var/retrieval_dev/models: run with --train-folds)")
+    sizes = [sum(1 for q in dev.query_ids if dev.folds[q] == f) for f in range(FOLDS)]
+    print(f"dev set: {len(dev.query_ids)} queries in {FOLDS} folds of {sizes} by entry")
+    print(f"ranking changes: {VARIANT.name} (of {', '.join(FEATURES)})")
 
-    beir_setting(embedder, query_ids, texts, qrels)
-    if args.index_dir:
-        service_setting(embedder, query_ids, texts, qrels, unanswerable, args.index_dir)
-    else:
-        with tempfile.TemporaryDirectory() as index_dir:
-            service_setting(embedder, query_ids, texts, qrels, unanswerable, Path(index_dir))
+    beir = {name: score_family(e, dev, "beir") for name, e in families.items()}
+    print_setting(
+        f"BEIR setting ({len(beir['base'].documents)} FAQ documents, no alternates)",
+        beir,
+        dev,
+        TODAY_BEIR,
+    )
+    service = {name: score_family(e, dev, "service") for name, e in families.items()}
+    finals = print_setting(
+        f"service setting ({len(service['base'].documents)} documents with alternates and plans)",
+        service,
+        dev,
+        TODAY_SERVICE,
+    )
+    for name, scored in service.items():
+        print_abstention(name, scored, dev, TODAY_SERVICE)
+        if finals[name] != TODAY_SERVICE:
+            print_abstention(name, scored, dev, finals[name])
 
 
 if __name__ == "__main__":

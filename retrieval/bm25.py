@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 class BM25Index:
@@ -43,10 +43,12 @@ class BM25Index:
                 (doc, idf * count * (self.k1 + 1) / (count + norms[doc])) for doc, count in postings
             ]
 
-    def scores(self, query_terms: Sequence[str]) -> dict[int, float]:
-        """Scores of the documents that contain at least one query term."""
+    def scores(self, query_terms: Sequence[str] | Mapping[str, float]) -> dict[int, float]:
+        """Scores of the documents that contain at least one query term; a mapping gives each
+        term its weight (a plain sequence counts repeats)."""
         result: dict[int, float] = defaultdict(float)
-        for term, query_count in Counter(query_terms).items():
+        weights = query_terms if isinstance(query_terms, Mapping) else Counter(query_terms)
+        for term, query_count in weights.items():
             for doc_index, impact in self._impacts.get(term, ()):
                 result[doc_index] += query_count * impact
         return dict(result)

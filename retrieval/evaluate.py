@@ -16,6 +16,7 @@ from pathlib import Path
 
 from repo_paths import LEXICON_FILE, embedding_model_dir
 from retrieval.documents import Document
+from retrieval.faq_structure import structured_document
 from retrieval.hybrid import MODES, HybridRetriever
 from retrieval.metrics import evaluate_run
 from retrieval.text_analysis import TermAnalyzer
@@ -38,12 +39,27 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
     return dict(qrels)
 
 
+def corpus_documents(rows: list[dict], *, structured: bool = True) -> list[Document]:
+    """BEIR corpus rows (`_id`, `title`, `text`) as documents; `structured` reads an FAQ's
+    question out of the text (or takes a short title as one), retrieval/faq_structure.py."""
+    documents = []
+    for row in rows:
+        doc_id = str(row["_id"])
+        title, text = str(row.get("title") or ""), str(row.get("text") or "")
+        if structured:
+            documents.append(structured_document(doc_id, title, text))
+        else:
+            documents.append(Document(id=doc_id, title=title, body=text))
+    return documents
+
+
 def build_retriever(mode: str, model_dir: Path, lexicon: Path | None) -> HybridRetriever:
     embedder = None
     if mode != "bm25":
         from embedding.sentence_transformer import SentenceTransformerEmbedder
 
         embedder = SentenceTransformerEmbedder(model_dir, show_progress=True)
+        embedder.warm_up()
     return HybridRetriever(TermAnalyzer(lexicon), embedder, mode=mode)
 
 
@@ -61,14 +77,21 @@ def main(argv: list[str] | None = None) -> int:
         default=LEXICON_FILE,
         help="domain lexicon for BM25 (knowledge/lexicon.yml)",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="torch threads for encoding (the model loads with 1; a batch run may use both cores)",
+    )
     args = parser.parse_args(argv)
 
-    corpus = [
-        Document(id=str(d["_id"]), title=str(d.get("title") or ""), body=str(d.get("text") or ""))
-        for d in read_jsonl(args.corpus)
-    ]
+    corpus = corpus_documents(read_jsonl(args.corpus))
     queries = read_jsonl(args.queries)
     retriever = build_retriever(args.mode, args.model_dir, args.lexicon)
+    if retriever.embedder is not None:
+        import torch
+
+        torch.set_num_threads(max(1, args.threads))
     started = time.monotonic()
     retriever.index(corpus, progress=lambda m: print(f"[evaluate] {m}", file=sys.stderr))
     print(

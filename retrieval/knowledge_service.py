@@ -30,7 +30,8 @@ from retrieval.vector_cache import CachedEmbedder, VectorCache
 
 logger = logging.getLogger(__name__)
 
-INDEX_FORMAT_VERSION = "1"
+# 2: folded lemmas and Sudachi synonym groups in BM25, long passages split (issue 14)
+INDEX_FORMAT_VERSION = "2"
 # questions whose decision is kept (a turn asks twice: routing evidence, then the answer)
 DECISION_CACHE_SIZE = 2048
 SURE, TENTATIVE, ABSTAINED = "sure", "tentative", "abstained"
@@ -139,9 +140,16 @@ def plan_documents(base: KnowledgeBase) -> list[Document]:
     ]
 
 
-def index_key(documents: list[Document], model_id: str, fusion: FusionConfig) -> str:
-    """Changes with whatever the saved index depends on (not with query-time weights)."""
-    digest = hashlib.sha256(f"{INDEX_FORMAT_VERSION}|{model_id}|{fusion.phrasing_repeats}".encode())
+def index_key(
+    documents: list[Document], model_id: str, fusion: FusionConfig, analyzer: str = ""
+) -> str:
+    """Changes with whatever the saved index depends on (not with query-time weights);
+    `analyzer` is the TermAnalyzer's signature."""
+    shape = (
+        f"{INDEX_FORMAT_VERSION}|{model_id}|{fusion.phrasing_repeats}|"
+        f"{fusion.long_passage_chars}|{fusion.passage_piece_chars}|{analyzer}"
+    )
+    digest = hashlib.sha256(shape.encode())
     for doc in documents:
         digest.update(doc.fingerprint().encode() + b"\x1e")
     return digest.hexdigest()[:20]
@@ -178,16 +186,16 @@ class KnowledgeService:
         fusion: FusionConfig | None = None,
         policy: AbstentionPolicy | None = None,
         progress: Callable[[str], None] | None = None,
+        analyzer: TermAnalyzer | None = None,
     ) -> KnowledgeService:
         """Loads the index for the current knowledge, building it first if it is missing."""
         say = progress or logger.info
         base = load_knowledge(knowledge_dir, municipality)
         documents = faq_documents(base) + plan_documents(base)
         fusion = fusion or FusionConfig(dense_weight=CURATED_FAQ_DENSE_WEIGHT)
-        key = index_key(documents, embedder.model_id, fusion)
-        retriever = HybridRetriever(
-            TermAnalyzer(knowledge_dir / "lexicon.yml"), embedder, fusion=fusion
-        )
+        analyzer = analyzer or TermAnalyzer(knowledge_dir / "lexicon.yml")
+        key = index_key(documents, embedder.model_id, fusion, analyzer.signature)
+        retriever = HybridRetriever(analyzer, embedder, fusion=fusion)
         target = index_dir / key
         if (target / "complete").is_file():
             retriever.load(target, documents)

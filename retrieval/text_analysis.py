@@ -3,13 +3,27 @@
 Particles, auxiliary verbs and symbols carry little meaning for search (を, は, です) and are
 dropped; a few very common verbs and nouns of questions (する, ある, 方法, どう) too. The
 domain lexicon turns hiragana and half-width spellings into the same term as kanji.
+
+Spellings are folded the same way on both sides: 旧字体 become 新字体 before segmentation
+(國民健康保險 → 国民健康保険), lemmas are compared in hiragana (UniDic's lemma already
+folds 送り仮名 and most kana/kanji spellings: 申込み, 申し込み → 申し込む). Each content word
+also adds its Sudachi synonym groups (retrieval/synonyms.py), weighted lower in a query than
+the words the resident typed.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from japanese_text import Lexicon, WordSegmenter
+from japanese_text.folding import katakana_to_hiragana
+from retrieval.synonyms import SYNONYM_PREFIX, SynonymGroups, synonyms_available
+
+KYUJITAI_FILE = Path(__file__).parent / "data" / "kyujitai.tsv"
+# a synonym group counts this much in a query, against 1 for a word the resident typed
+SYNONYM_QUERY_WEIGHT = 0.5
 
 STOP_POS = {"助詞", "助動詞", "補助記号", "記号", "空白", "接頭辞"}
 STOP_LEMMAS = {
@@ -46,19 +60,64 @@ STOP_LEMMAS = {
 }
 
 
-class TermAnalyzer:
-    """Text -> list of search terms (lemmas), the same for documents and queries."""
+@lru_cache(maxsize=1)
+def kyujitai_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for line in KYUJITAI_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            old, new = line.split("\t")
+            table[ord(old)] = new
+    return table
 
-    def __init__(self, lexicon_path: Path | None = None) -> None:
+
+def fold_characters(text: str) -> str:
+    """旧字体 -> 新字体, character by character."""
+    return text.translate(kyujitai_table())
+
+
+class TermAnalyzer:
+    """Text -> search terms (folded lemmas, synonym groups), the same for documents and
+    queries; `query_weights` weighs a query's synonym groups below its own words."""
+
+    def __init__(
+        self,
+        lexicon_path: Path | None = None,
+        *,
+        synonyms: bool = True,
+        synonym_weight: float = SYNONYM_QUERY_WEIGHT,
+        folding: bool = True,
+    ) -> None:
         lexicon = Lexicon.load(lexicon_path) if lexicon_path and lexicon_path.is_file() else None
         self._segmenter = WordSegmenter(lexicon)
+        self._synonyms = SynonymGroups() if synonyms else None
+        self.synonym_weight = synonym_weight
+        self._fold = fold_characters if folding else str
+        self._fold_kana = katakana_to_hiragana if folding else str
 
-    def terms(self, text: str) -> list[str]:
+    @property
+    def signature(self) -> str:
+        """What shapes the terms (part of the index key)."""
+        synonyms = self._synonyms is not None and synonyms_available()
+        return f"synonyms={synonyms}:{self.synonym_weight}|folding={self._fold is not str}"
+
+    def lemmas(self, text: str) -> list[str]:
         terms: list[str] = []
-        for word in self._segmenter.segment(text):
+        for word in self._segmenter.segment(self._fold(text)):
             if word.pos in STOP_POS or word.lemma in STOP_LEMMAS:
                 continue
-            lemma = word.lemma.lower()
+            lemma = self._fold_kana(word.lemma.lower())
             if lemma.strip():
                 terms.append(lemma)
         return terms
+
+    def terms(self, text: str) -> list[str]:
+        terms = self.lemmas(text)
+        if self._synonyms is not None:
+            terms += self._synonyms.tokens(self._fold(text))
+        return terms
+
+    def query_weights(self, text: str) -> dict[str, float]:
+        return {
+            term: count * (self.synonym_weight if term.startswith(SYNONYM_PREFIX) else 1.0)
+            for term, count in Counter(self.terms(text)).items()
+        }

