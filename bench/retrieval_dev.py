@@ -1,7 +1,7 @@
 """Retrieval quality on our own labelled dev set (tests/data/retrieval_dev), scored on held-out
 folds, and the figures behind the fusion and the abstention threshold.
 
-.venvs/app/bin/python -m bench.retrieval_dev [--train-folds] [--no-adapted]
+.venvs/app/bin/python -m bench.retrieval_dev [--train-folds] [--no-adapted] [--abstention-only]
 
 The protocol (issue 14): the FAQ entries are split by entry id into 5 folds (fixed seed,
 retrieval/entry_folds.py); a dev query belongs to the fold of the entry that answers it best.
@@ -16,10 +16,13 @@ Two settings are scored:
 - "BEIR": the knowledge exported as a plain FAQ corpus (question as title, answer as text,
   no alternates), read the way `retrieval.evaluate` reads an outside benchmark;
 - "service": the index the bot answers from (alternates as phrasings, plan passages too).
-For the service, the abstention table shows, per threshold on the top hit's confidence, how
-many answerable questions would still be answered (and answered right) and how many
-unanswerable ones would wrongly get an answer (with the adapted model, the unanswerable
-questions are asked of all five fold models).
+For the service, the abstention section (bench/abstention.py) fits the abstention policy on
+held-out folds, prints the fitted weights next to the ones in the code, and a table per
+threshold of how many answerable questions would still be answered (and answered right) and
+how many unanswerable ones would wrongly get an answer. Its questions go through the bot's
+own decision path (KnowledgeService.candidates: English glossary, word evidence); with the
+adapted model, each answerable question is asked of its fold's model and the unanswerable
+ones of all five.
 """
 
 from __future__ import annotations
@@ -34,13 +37,17 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+import yaml
+
+from bench.abstention import Question
+from bench.abstention import report as report_abstention
 from embedding.sentence_transformer import SentenceTransformerEmbedder
 from knowledge import KNOWLEDGE_DIR
 from knowledge.beir_export import corpus_rows
 from knowledge.loader import load_knowledge
 from knowledge.municipality import Municipality
 from repo_paths import REPO_ROOT, VAR_DIR, base_embedding_model_dir
-from retrieval.documents import Document
+from retrieval.documents import Document, ScoredDocument
 from retrieval.embedder import Embedder
 from retrieval.entry_folds import FOLDS, entry_folds, query_folds
 from retrieval.evaluate import corpus_documents, read_jsonl, read_qrels
@@ -51,7 +58,7 @@ from retrieval.hybrid import (
     HybridRetriever,
     fuse,
 )
-from retrieval.knowledge_service import AbstentionPolicy, KnowledgeService
+from retrieval.knowledge_service import KnowledgeService
 from retrieval.metrics import mrr_at_k, ndcg_at_k, recall_at_k
 from retrieval.text_analysis import TermAnalyzer
 from retrieval.vector_cache import CachedEmbedder, VectorCache
@@ -60,7 +67,8 @@ DEV_DIR = REPO_ROOT / "tests" / "data" / "retrieval_dev"
 WORK_DIR = VAR_DIR / "retrieval_dev"
 FOLD_MODELS_DIR = WORK_DIR / "models"
 WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-THRESHOLDS = (0.89, 0.90, 0.91, 0.915, 0.92, 0.925, 0.93, 0.935, 0.94, 0.95, 0.96)
+# questions written apart from the FAQ and the dev set: a check the policy is not fitted on
+NEW_TOPICS_FILE = REPO_ROOT / "tests" / "data" / "new_topics.yml"
 TODAY_BEIR = FusionConfig()
 TODAY_SERVICE = FusionConfig(dense_weight=CURATED_FAQ_DENSE_WEIGHT)
 RUN_DEPTH = 100
@@ -103,6 +111,7 @@ class DevSet:
     qrels: dict[str, dict[str, int]]
     folds: dict[str, int]  # query id -> fold
     unanswerable: list[str]
+    unanswerable_ids: list[str]
 
 
 @dataclass
@@ -193,41 +202,6 @@ def print_setting(
     return finals
 
 
-def print_abstention(name: str, scored: Scored, dev: DevSet, fusion: FusionConfig) -> None:
-    policy = AbstentionPolicy()
-
-    def top(parts: Components) -> tuple[int, float] | None:
-        fused = fuse(parts[0], parts[1], fusion)
-        if not fused:
-            return None
-        best = min(fused, key=lambda i: (-fused[i], i))
-        words = min(parts[1].get(best, 0.0), policy.bm25_saturation) / policy.bm25_saturation
-        return best, parts[0].get(best, 0.0) + policy.bm25_bonus * words
-
-    answerable = []
-    for qid, parts in scored.parts.items():
-        hit = top(parts)
-        right = hit is not None and dev.qrels[qid].get(scored.documents[hit[0]].id, 0) > 0
-        answerable.append((hit[1] if hit else 0.0, right))
-    unanswered = [hit[1] if (hit := top(parts)) else 0.0 for parts in scored.unanswerable]
-    print(
-        f"\nabstention, service index, {name} model, hybrid {fusion.method} "
-        f"w={fusion.dense_weight}:"
-        f" confidence = dense + {policy.bm25_bonus} x BM25/{policy.bm25_saturation:g}"
-        f" (policy threshold {policy.min_confidence})"
-    )
-    print("  threshold  answered  answered-right  top-1-right-overall  unanswerable-answered")
-    for threshold in THRESHOLDS:
-        answered = [right for confidence, right in answerable if confidence >= threshold]
-        wrongly = sum(1 for confidence in unanswered if confidence >= threshold)
-        print(
-            f"  {threshold:.3f}      {len(answered) / len(answerable):6.1%}"
-            f"    {sum(answered) / max(1, len(answered)):6.1%}"
-            f"          {sum(answered) / len(answerable):6.1%}"
-            f"               {wrongly / len(unanswered):6.1%} ({wrongly}/{len(unanswered)})"
-        )
-
-
 # ------------------------------------------------------------- components
 def cached(embedder: Embedder, name: str) -> CachedEmbedder:
     return CachedEmbedder(embedder, VectorCache(WORK_DIR / f"vectors-{name}.sqlite3"))
@@ -256,11 +230,11 @@ def beir_retriever(embedder: Embedder, encoder: CachedEmbedder) -> HybridRetriev
     return retriever
 
 
-def service_retriever(embedder: Embedder, name: str) -> HybridRetriever:
+def service_for(embedder: Embedder, name: str) -> KnowledgeService:
     municipality = Municipality.load(KNOWLEDGE_DIR / "municipality.yml")
     # one directory per model: variants share its vector cache (the index itself is keyed)
     index_dir = WORK_DIR / "index" / name
-    service = KnowledgeService.build(
+    return KnowledgeService.build(
         KNOWLEDGE_DIR,
         municipality,
         embedder,
@@ -269,7 +243,10 @@ def service_retriever(embedder: Embedder, name: str) -> HybridRetriever:
         progress=lambda _: None,
         analyzer=VARIANT.analyzer(),
     )
-    return service.retriever
+
+
+def service_retriever(embedder: Embedder, name: str) -> HybridRetriever:
+    return service_for(embedder, name).retriever
 
 
 def score_family(embedders: Sequence[tuple[str, Embedder]], dev: DevSet, setting: str) -> Scored:
@@ -296,6 +273,50 @@ def score_family(embedders: Sequence[tuple[str, Embedder]], dev: DevSet, setting
     return Scored(documents, ordered, unanswerable)
 
 
+def top_hits(
+    service: KnowledgeService, texts: Sequence[str], encoder: CachedEmbedder
+) -> list[ScoredDocument | None]:
+    """The top hit of each question as the bot's decision sees it (None: nothing found)."""
+    encoder.encode_queries(list(texts))  # one batch into the cache (English is expanded after)
+    searching = service.retriever.embedder
+    service.retriever.embedder = encoder
+    try:
+        return [next(iter(service.candidates(text, top_k=1)), None) for text in texts]
+    finally:
+        service.retriever.embedder = searching
+
+
+def abstention_questions(
+    embedders: Sequence[tuple[str, Embedder]], dev: DevSet
+) -> tuple[list[Question], list[Question]]:
+    """The dev questions with their top hits, and the new-topic questions (one model only)."""
+    questions: list[Question] = []
+    outside: list[Question] = []
+    unanswerable_folds = entry_folds(dev.unanswerable_ids)
+    for fold, (name, embedder) in enumerate(embedders):
+        service = service_for(embedder, name)
+        encoder = cached(embedder, name)
+        mine = [
+            (qid, text)
+            for qid, text in zip(dev.query_ids, dev.texts, strict=True)
+            if len(embedders) == 1 or dev.folds[qid] == fold
+        ]
+        hits = top_hits(service, [t for _, t in mine], encoder)
+        for (qid, _), hit in zip(mine, hits, strict=True):
+            right = hit is not None and dev.qrels[qid].get(hit.document.id, 0) > 0
+            questions.append(Question(dev.folds[qid], True, hit, right))
+        hits = top_hits(service, dev.unanswerable, encoder)
+        for uid, hit in zip(dev.unanswerable_ids, hits, strict=True):
+            questions.append(Question(unanswerable_folds[uid], False, hit))
+        if len(embedders) == 1:
+            rows = yaml.safe_load(NEW_TOPICS_FILE.read_text(encoding="utf-8"))["questions"]
+            hits = top_hits(service, [row["text"] for row in rows], encoder)
+            for row, hit in zip(rows, hits, strict=True):
+                right = hit is not None and hit.document.id in row["expected"]
+                outside.append(Question(0, True, hit, right))
+    return questions, outside
+
+
 # --------------------------------------------------------------- the set
 def load_dev_set() -> DevSet:
     queries = read_jsonl(DEV_DIR / "queries.jsonl")
@@ -303,12 +324,14 @@ def load_dev_set() -> DevSet:
     faq_ids = [item.entry.id for item in load_knowledge(KNOWLEDGE_DIR).faqs]
     folds = query_folds(qrels, entry_folds(faq_ids))
     queries = [q for q in queries if q["_id"] in folds]
+    unanswerable = read_jsonl(DEV_DIR / "unanswerable.jsonl")
     return DevSet(
         query_ids=[q["_id"] for q in queries],
         texts=[q["text"] for q in queries],
         qrels=qrels,
         folds=folds,
-        unanswerable=[q["text"] for q in read_jsonl(DEV_DIR / "unanswerable.jsonl")],
+        unanswerable=[q["text"] for q in unanswerable],
+        unanswerable_ids=[q["_id"] for q in unanswerable],
     )
 
 
@@ -339,6 +362,7 @@ def main() -> None:
     parser.add_argument(
         "--today", action="store_true", help="all of issue 14's ranking changes off"
     )
+    parser.add_argument("--abstention-only", action="store_true", help="skip the ranking tables")
     args = parser.parse_args()
     global VARIANT
     VARIANT = Variant(frozenset(FEATURES if args.today else args.without))
@@ -363,24 +387,24 @@ def main() -> None:
     print(f"dev set: {len(dev.query_ids)} queries in {FOLDS} folds of {sizes} by entry")
     print(f"ranking changes: {VARIANT.name} (of {', '.join(FEATURES)})")
 
-    beir = {name: score_family(e, dev, "beir") for name, e in families.items()}
-    print_setting(
-        f"BEIR setting ({len(beir['base'].documents)} FAQ documents, no alternates)",
-        beir,
-        dev,
-        TODAY_BEIR,
-    )
-    service = {name: score_family(e, dev, "service") for name, e in families.items()}
-    finals = print_setting(
-        f"service setting ({len(service['base'].documents)} documents with alternates and plans)",
-        service,
-        dev,
-        TODAY_SERVICE,
-    )
-    for name, scored in service.items():
-        print_abstention(name, scored, dev, TODAY_SERVICE)
-        if finals[name] != TODAY_SERVICE:
-            print_abstention(name, scored, dev, finals[name])
+    if not args.abstention_only:
+        beir = {name: score_family(e, dev, "beir") for name, e in families.items()}
+        print_setting(
+            f"BEIR setting ({len(beir['base'].documents)} FAQ documents, no alternates)",
+            beir,
+            dev,
+            TODAY_BEIR,
+        )
+        service = {name: score_family(e, dev, "service") for name, e in families.items()}
+        print_setting(
+            f"service setting ({len(service['base'].documents)} documents with alternates "
+            "and plans)",
+            service,
+            dev,
+            TODAY_SERVICE,
+        )
+    for name, embedders in families.items():
+        report_abstention(name, *abstention_questions(embedders, dev))
 
 
 if __name__ == "__main__":

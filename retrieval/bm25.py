@@ -17,6 +17,8 @@ class BM25Index:
         self._lengths: list[int] = []
         # per term: (document, idf x saturated term frequency), so that a query only adds
         self._impacts: dict[str, list[tuple[int, float]]] = {}
+        # per document: the terms it contains (how much of a question a document covers)
+        self._document_terms: list[frozenset[str]] = []
 
     def __len__(self) -> int:
         return len(self._lengths)
@@ -37,11 +39,26 @@ class BM25Index:
         average = (sum(self._lengths) / n if n else 0.0) or 1.0
         norms = [self.k1 * (1 - self.b + self.b * length / average) for length in self._lengths]
         self._impacts = {}
+        document_terms: list[set[str]] = [set() for _ in range(n)]
         for term, postings in self._postings.items():
-            idf = math.log(1 + (n - len(postings) + 0.5) / (len(postings) + 0.5))
+            idf = self.idf(term)
             self._impacts[term] = [
                 (doc, idf * count * (self.k1 + 1) / (count + norms[doc])) for doc, count in postings
             ]
+            for doc, _ in postings:
+                document_terms[doc].add(term)
+        self._document_terms = [frozenset(terms) for terms in document_terms]
+
+    def idf(self, term: str) -> float:
+        """BM25's idf; a term no document contains gets the highest."""
+        n, df = len(self._lengths), len(self._postings.get(term, ()))
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def knows(self, term: str) -> bool:
+        return term in self._postings
+
+    def document_terms(self, doc_index: int) -> frozenset[str]:
+        return self._document_terms[doc_index]
 
     def scores(self, query_terms: Sequence[str] | Mapping[str, float]) -> dict[int, float]:
         """Scores of the documents that contain at least one query term; a mapping gives each

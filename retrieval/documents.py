@@ -30,7 +30,15 @@ class Document:
 
 @dataclass(frozen=True)
 class ScoredDocument:
+    """A search hit: the fused `score` that ranks it, and the evidence the abstention policy
+    weighs. `coverage` and `unknown_share` (retrieval/word_evidence.py) are filled for the
+    candidates of a decision only; elsewhere they stay 0."""
+
     document: Document
     score: float
     dense_score: float = 0.0
     bm25_score: float = 0.0
+    # idf-weighted share of the question's content words that the document contains
+    coverage: float = 0.0
+    # share of the question's content words that no indexed document contains
+    unknown_share: float = 0.0

@@ -15,9 +15,16 @@ from pathlib import Path
 import yaml
 
 
+def _fold(text: str) -> str:
+    """Lower case, with hyphens, slashes and underscores read as spaces: residents write
+    "move-in", "moving in" and "move in" for the same thing, and "e-mail" or "email"."""
+    lowered = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(re.sub(r"[-‐‑–—_/]+", " ", lowered).split())
+
+
 class EnglishGlossary:
     def __init__(self, terms: dict[str, list[str]]) -> None:
-        self._terms = {k.lower().strip(): list(v) for k, v in terms.items() if k.strip()}
+        self._terms = {_fold(k): list(v) for k, v in terms.items() if k.strip()}
         phrases = sorted(self._terms, key=len, reverse=True)
         self._pattern = (
             re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z])")
@@ -35,7 +42,7 @@ class EnglishGlossary:
     def japanese_terms(self, text: str) -> list[str]:
         if self._pattern is None:
             return []
-        lowered = unicodedata.normalize("NFKC", text).lower()
+        lowered = _fold(text)
         found: list[str] = []
         for match in self._pattern.finditer(lowered):
             found.extend(t for t in self._terms[match.group()] if t not in found)

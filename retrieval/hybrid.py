@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ from retrieval.embedder import Embedder
 from retrieval.faq_structure import PassageSplit, question_sentence
 from retrieval.text_analysis import TermAnalyzer
 from retrieval.vector_store import FaissVectorStore, VectorStore
+from retrieval.word_evidence import coverage, unknown_share
 
 MODES = ("hybrid", "dense", "bm25")
 NORMALIZED, RRF = "normalized", "rrf"
@@ -95,6 +96,7 @@ class HybridRetriever:
         self.fusion = fusion or FusionConfig()
         self._store_factory = store_factory
         self.documents: list[Document] = []
+        self._positions: dict[str, int] = {}
         self._bm25 = BM25Index()
         self._store: VectorStore | None = None
         self._vector_owner = np.zeros(0, dtype=np.int64)
@@ -116,6 +118,7 @@ class HybridRetriever:
         say = progress or (lambda _: None)
         encoder = encoder or self.embedder
         self.documents = list(documents)
+        self._positions = {d.id: i for i, d in enumerate(self.documents)}
         if self.mode != "dense":
             say(f"BM25: analysing {len(self.documents)} documents")
             self._bm25 = BM25Index().build(
@@ -203,6 +206,24 @@ class HybridRetriever:
             for i, score in ranked
         ]
 
+    def with_word_evidence(
+        self, query: str, hits: Sequence[ScoredDocument]
+    ) -> list[ScoredDocument]:
+        """`hits` with their `coverage` and `unknown_share` of `query` (unchanged without a
+        BM25 side to read the words from)."""
+        if self.mode == "dense" or not len(self._bm25):
+            return list(hits)
+        words = self.analyzer.content_words(query)
+        unknown = unknown_share(words, self._bm25)
+        return [
+            replace(
+                hit,
+                coverage=coverage(words, self._bm25, self._positions[hit.document.id]),
+                unknown_share=unknown,
+            )
+            for hit in hits
+        ]
+
     def _fuse(self, dense: dict[int, float], bm25: dict[int, float]) -> dict[int, float]:
         return fuse(dense, bm25, self.fusion)
 
@@ -223,6 +244,7 @@ class HybridRetriever:
         if state["mode"] != self.mode:
             raise ValueError("saved index was built for another mode")
         self.documents = list(documents)
+        self._positions = {d.id: i for i, d in enumerate(self.documents)}
         self._bm25 = BM25Index.from_state(state["bm25"])
         self._vector_owner = np.array(state["vector_owner"], dtype=np.int64)
         vectors = directory / "vectors.faiss"

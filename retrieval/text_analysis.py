@@ -14,6 +14,7 @@ the words the resident typed.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,6 +59,17 @@ STOP_LEMMAS = {
     "場合",
     "ん",
 }
+# the parts of speech that say what a question is about (not 接尾辞, 代名詞, 感動詞 ...)
+CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞"}
+
+
+@dataclass(frozen=True)
+class ContentWord:
+    """A word that says what the question is about: its folded lemma (as in `terms`) and the
+    synonym-group tokens of the word, so that a text saying 印鑑 covers a question's はんこ."""
+
+    lemma: str
+    synonyms: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +121,20 @@ class TermAnalyzer:
             if lemma.strip():
                 terms.append(lemma)
         return terms
+
+    def content_words(self, text: str) -> list[ContentWord]:
+        """The distinct content words of `text` (numbers left out: 3か月 and 3歳 say little
+        about the topic), for measuring how much of a question a document covers."""
+        words: dict[str, ContentWord] = {}
+        for word in self._segmenter.segment(self._fold(text)):
+            if word.pos not in CONTENT_POS or word.lemma in STOP_LEMMAS:
+                continue
+            lemma = self._fold_kana(word.lemma.lower())
+            if not lemma.strip() or lemma.isdigit() or lemma in words:
+                continue
+            synonyms = self._synonyms.tokens(word.text) if self._synonyms is not None else []
+            words[lemma] = ContentWord(lemma, tuple(dict.fromkeys(synonyms)))
+        return list(words.values())
 
     def terms(self, text: str) -> list[str]:
         terms = self.lemmas(text)

@@ -49,3 +49,12 @@ def test_invalid_parameters_are_refused() -> None:
         BM25Index(k1=-1)
     with pytest.raises(ValueError):
         BM25Index(b=1.5)
+
+
+def test_document_terms_and_idf_survive_persistence() -> None:
+    index = BM25Index.from_state(json.loads(json.dumps(BM25Index().build(CORPUS).to_state())))
+
+    assert index.document_terms(1) == {"a", "c"}
+    assert index.knows("c") and not index.knows("zzz")
+    assert index.idf("b") > index.idf("a")  # one document against two
+    assert index.idf("zzz") > index.idf("b")  # in none: the highest

@@ -171,3 +171,22 @@ def test_question_focus_weighs_the_question_sentence_of_a_long_query() -> None:
     dense_focused, _ = focused.score_components(query)
     dense_plain, _ = plain.score_components(query)
     assert dense_focused[2] > dense_plain[2]
+
+
+def test_hits_carry_the_word_evidence_of_the_question() -> None:
+    retriever = make("hybrid")
+    question = "住民票の写しの有効期限"  # 有効, 期限: in no document
+    hits = retriever.search(question, top_k=2)
+
+    top, other = retriever.with_word_evidence(question, hits)
+
+    assert top.document.id == "jumin"
+    assert top.coverage > other.coverage
+    assert 0 < top.unknown_share < 1
+    assert top.unknown_share == other.unknown_share
+    assert (top.score, top.dense_score, top.bm25_score) == (
+        hits[0].score,
+        hits[0].dense_score,
+        hits[0].bm25_score,
+    )
+    assert make("dense").with_word_evidence(question, hits) == hits

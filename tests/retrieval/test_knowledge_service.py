@@ -1,8 +1,12 @@
 """The bot's knowledge service on our own dev set, with the real model and the real index.
 
 The index is the one `python3 -m stack setup` built (var/index, addressed by its inputs);
-it is built here when missing. Thresholds are floors well below what bench/retrieval_dev.py
-measures, so a regression in the model, the index or the policy shows, not noise.
+it is built here when missing. Thresholds are floors below what bench/retrieval_dev.py
+measures, so a regression in the model, the index or the policy shows, not noise; except the
+unanswerable one, which is issue 13's target itself (at most 20% answered) and which the
+fitted policy meets without a question to spare (86 of 107 abstain, 86 are needed): a
+knowledge edit that fails it calls for refitting the policy (bench/retrieval_dev.py
+--abstention-only).
 """
 
 from __future__ import annotations
@@ -32,17 +36,54 @@ def service(full_knowledge: Runtime) -> KnowledgeService:
     return full_knowledge.knowledge
 
 
-def hit(dense: float, bm25: float) -> ScoredDocument:
-    return ScoredDocument(Document("d", "t", "b"), 0.5, dense_score=dense, bm25_score=bm25)
+def hit(
+    dense: float, bm25: float, *, coverage: float = 0.5, unknown: float = 0.0
+) -> ScoredDocument:
+    return ScoredDocument(
+        Document("d", "t", "b"),
+        0.5,
+        dense_score=dense,
+        bm25_score=bm25,
+        coverage=coverage,
+        unknown_share=unknown,
+    )
 
 
-def test_shared_words_raise_confidence_up_to_a_limit() -> None:
+def test_closeness_and_shared_words_raise_confidence() -> None:
     policy = AbstentionPolicy()
 
-    assert policy.confidence(hit(0.9, 10)) > policy.confidence(hit(0.9, 0))
-    assert policy.confidence(hit(0.9, 1000)) == pytest.approx(0.9 + policy.bm25_bonus)
-    assert not policy.answers(hit(0.85, 0))
-    assert policy.answers(hit(0.95, 0))
+    assert policy.confidence(hit(0.92, 30)) > policy.confidence(hit(0.92, 10))
+    assert policy.confidence(hit(0.94, 20)) > policy.confidence(hit(0.90, 20))
+    assert 0.0 < policy.confidence(hit(0.80, 0)) < policy.confidence(hit(1.0, 100)) < 1.0
+    assert not policy.answers(hit(0.86, 5))
+    assert policy.answers(hit(0.95, 40))
+
+
+def test_words_no_document_mentions_lower_confidence() -> None:
+    """A near-miss: close to a real FAQ, but it asks about something our knowledge never
+    names (不妊治療 next to 妊婦健診)."""
+    policy = AbstentionPolicy()
+    near_miss = hit(0.93, 18, unknown=0.5)
+
+    assert policy.confidence(near_miss) < policy.confidence(hit(0.93, 18))
+    assert policy.answers(hit(0.93, 18)) and not policy.answers(near_miss)
+
+
+def test_a_fully_covered_keyword_question_is_answered_tentatively() -> None:
+    """住民票 alone: every word is in the FAQ and the cosine is high, but one common word
+    carries little BM25 mass."""
+    policy = AbstentionPolicy()
+    keyword = hit(0.965, 5, coverage=1.0)
+
+    assert not policy.answers_by_confidence(keyword)
+    assert policy.answers(keyword) and not policy.is_sure(keyword)
+    assert not policy.answers(hit(0.94, 5, coverage=1.0))  # a lower cosine is not enough
+    assert not policy.answers(hit(0.965, 5, coverage=0.8))
+
+
+def test_a_policy_needs_one_weight_per_feature() -> None:
+    with pytest.raises(ValueError):
+        AbstentionPolicy(weights=(1.0, 2.0))
 
 
 @pytest.mark.slow
@@ -59,8 +100,10 @@ def test_answerable_dev_questions_are_answered_with_the_right_entry(
         answered += 1
         right += qrels[query_id].get(decision.best.document.id, 0) > 0
 
+    # bench/retrieval_dev.py: 90.9% answered, 77.9% with a relevant entry; the ranking's
+    # top hit is relevant for 82.2%, so no threshold can give the issue's 90% right
     assert answered / len(queries) >= 0.90
-    assert right / len(queries) >= 0.65
+    assert right / len(queries) >= 0.75
 
 
 @pytest.mark.slow
@@ -69,7 +112,8 @@ def test_most_unanswerable_dev_questions_get_the_abstention(service: KnowledgeSe
 
     abstained = sum(service.decide(text).abstained for _, text in questions)
 
-    assert abstained / len(questions) >= 0.6
+    # issue 13: at most 20% answered (bench/retrieval_dev.py: 19.6%, 18.7% on held-out folds)
+    assert abstained / len(questions) >= 0.8
 
 
 @pytest.mark.slow
@@ -79,10 +123,15 @@ def test_nonsense_is_never_answered(service: KnowledgeService, nonsense: str) ->
 
 
 def test_answers_between_the_two_thresholds_are_tentative() -> None:
-    policy = AbstentionPolicy(min_confidence=0.9, sure_confidence=0.95)
+    policy = AbstentionPolicy(weights=(1.0, 0.0, 0.0, 0.0), bias=0.0)
+    low, middle, high = (policy.confidence(hit(d, 0)) for d in (0.1, 0.5, 0.9))
+    policy = AbstentionPolicy(
+        weights=(1.0, 0.0, 0.0, 0.0), bias=0.0, min_confidence=middle, sure_confidence=high
+    )
 
-    assert policy.answers(hit(0.92, 0)) and not policy.is_sure(hit(0.92, 0))
-    assert policy.is_sure(hit(0.96, 0))
+    assert not policy.answers(hit(0.1, 0)) and low < middle
+    assert policy.answers(hit(0.5, 0)) and not policy.is_sure(hit(0.5, 0))
+    assert policy.is_sure(hit(0.9, 0))
 
 
 @pytest.mark.slow

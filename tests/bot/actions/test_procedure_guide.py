@@ -50,7 +50,8 @@ async def test_moving_in_general_asks_which_move(holder: RuntimeHolder) -> None:
 async def test_a_question_without_a_procedure_is_answered_from_the_index(
     holder: RuntimeHolder,
 ) -> None:
-    tracker = make_tracker("よそから引っ越してきたけど届けはいつまでに出すの", "ask_procedure")
+    question = "よそから引っ越してきたけど転入の届けはいつまでに出すの"
+    tracker = make_tracker(question, "ask_procedure")
 
     result = await run_action(ActionProcedureGuide(holder), tracker)
 
