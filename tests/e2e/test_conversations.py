@@ -93,13 +93,17 @@ def test_weather_is_out_of_scope_with_the_contact(stack: RunningStack) -> None:
 
 
 def test_lost_card_says_suspend_first_around_the_clock(stack: RunningStack) -> None:
-    messages = Conversation(stack.app_url).say("マイナンバーカードをなくしてしまいました")
+    resident = Conversation(stack.app_url)
+    messages = resident.say("マイナンバーカードをなくしてしまいました")
 
     text = all_text(messages)
     assert "停止" in text
     assert "24時間" in text
     assert messages[0]["sources"]
-    assert any(b["payload"] == "/card_found" for m in messages for b in m["buttons"])
+    # the follow-up the lost-card answer offers: found it again (payloads are signed tokens)
+    found = next(b for m in messages for b in m["buttons"] if b["title"] == "カードが見つかった")
+    after = resident.say(found["payload"])
+    assert any(m.get("answer_id") == "mynumber-card-found" for m in after)
 
 
 def test_request_for_a_person_names_the_office_and_whether_it_is_open(stack: RunningStack) -> None:

@@ -4,7 +4,9 @@ For LOAD_SECONDS (longer if a window has not yet asked its whole question list) 
 each in its own server-issued session, send dev-set FAQ questions, emergencies and small
 talk. KILL_AFTER_SECONDS in, the test kills the Rasa server the way a crash would; the
 supervisor starts it again. A background poll of /readyz tells the windows apart: Rasa up
-(before the kill, and after /readyz is "ready" again) and Rasa down (in between).
+(before the kill, and after /readyz is "ready" again) and Rasa down (in between). Rasa is
+back in ~15 s on a quiet machine, too soon for the down window to ask its whole list, so
+it is killed again, KILL_AGAIN_AFTER_SECONDS after each return, until that window is full.
 
 - no 5xx, no timeout, every reply non-empty (and none of it a rate-limit reply: the
   residents pace themselves under the per-session limit);
@@ -44,6 +46,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 RESIDENTS = 8
 LOAD_SECONDS = 60.0
 KILL_AFTER_SECONDS = 10.0
+KILL_AGAIN_AFTER_SECONDS = 5.0
 # Enough load to fill both windows even when Rasa restarts slowly (over 4 minutes on a
 # busy 2-core machine); then the test gives up.
 MAX_LOAD_SECONDS = 420.0
@@ -65,35 +68,49 @@ QUESTIONS: tuple[DevQuestion, ...] = tuple(spread(answerable(), QUESTION_COUNT))
 EMERGENCY_TEXTS = tuple(text for text, _ in spread(written_emergencies(), 16))
 
 UP, DOWN = "Rasa up", "Rasa down"
-BEFORE_KILL, RASA_DOWN, RESTORED = 0, 1, 2
-WINDOW_OF_EPOCH = {BEFORE_KILL: UP, RASA_DOWN: DOWN, RESTORED: UP}
+
+
+def window_of(epoch: int) -> str:
+    """Epochs count the edges: even ones have Rasa up (before the first kill, after each
+    return), odd ones have it down (from a kill until /readyz says ready again)."""
+    return DOWN if epoch % 2 else UP
 
 
 @dataclass
 class Outage:
-    """Where the load is relative to the fault, as the test saw it happen."""
+    """Where the load is relative to the faults, as the test saw it happen."""
 
+    epoch: int = 0
     killed_at: float | None = None
     restored_at: float | None = None
+    down_seconds: float = 0.0
+    kills: int = 0
     seen_degraded: bool = False
     statuses: list[tuple[float, str]] = field(default_factory=list)
 
     @property
-    def epoch(self) -> int:
-        if self.killed_at is None:
-            return BEFORE_KILL
-        return RASA_DOWN if self.restored_at is None else RESTORED
+    def down(self) -> bool:
+        return self.epoch % 2 == 1
+
+    def killed(self) -> None:
+        self.killed_at = time.monotonic()
+        self.kills += 1
+        self.seen_degraded = False
+        self.epoch += 1
 
     def observe(self, status: str) -> None:
         now = time.monotonic()
         if not self.statuses or self.statuses[-1][1] != status:
             self.statuses.append((now, status))
-        if self.killed_at is None or self.restored_at is not None:
+        if not self.down:
             return
         if status != "ready":
             self.seen_degraded = True
         elif self.seen_degraded:
             self.restored_at = now
+            assert self.killed_at is not None
+            self.down_seconds += now - self.killed_at
+            self.epoch += 1
 
 
 class QuestionPass:
@@ -145,7 +162,7 @@ class Sent:
         """The window the whole exchange happened in; None when it crossed an edge."""
         if self.epoch_sent != self.epoch_answered:
             return None
-        return WINDOW_OF_EPOCH[self.epoch_sent]
+        return window_of(self.epoch_sent)
 
 
 @dataclass
@@ -163,7 +180,8 @@ class Load:
 
     def filled(self) -> bool:
         return (
-            self.outage.epoch == RESTORED
+            self.outage.restored_at is not None
+            and not self.outage.down
             and all(p.complete for p in self.passes.values())
             and all(len(self.emergencies_in(w)) >= MIN_EMERGENCIES_PER_WINDOW for w in (UP, DOWN))
         )
@@ -181,7 +199,7 @@ async def _resident(client: httpx.AsyncClient, index: int, load: Load) -> None:
         began = time.monotonic()
         kind = PATTERN[turn % len(PATTERN)]
         epoch = load.outage.epoch
-        question = load.passes[WINDOW_OF_EPOCH[epoch]].take() if kind == FAQ else None
+        question = load.passes[window_of(epoch)].take() if kind == FAQ else None
         if question is not None:
             text = question.text
         elif kind == EMERGENCY:
@@ -195,7 +213,7 @@ async def _resident(client: httpx.AsyncClient, index: int, load: Load) -> None:
             if sent.window is not None and exchange.answered:
                 load.passes[sent.window].score(question, exchange.messages)
             else:
-                load.passes[WINDOW_OF_EPOCH[epoch]].give_back(question)
+                load.passes[window_of(epoch)].give_back(question)
         turn += 1
         await asyncio.sleep(max(0.0, SEND_INTERVAL_SECONDS - (time.monotonic() - began)))
 
@@ -211,15 +229,28 @@ async def _watch_readiness(base_url: str, load: Load) -> None:
             await asyncio.sleep(READY_POLL_SECONDS)
 
 
+def _down_window_wants_more(load: Load) -> bool:
+    return (
+        not load.passes[DOWN].complete
+        or len(load.emergencies_in(DOWN)) < MIN_EMERGENCIES_PER_WINDOW
+    )
+
+
 async def _kill_rasa(stack: RunningStack, load: Load) -> None:
     await asyncio.sleep(KILL_AFTER_SECONDS)
     port = urlsplit(stack.rasa_url).port
     assert port is not None
-    pid = child_serving_port(stack.process.pid, port)
-    assert pid is not None, "no child of the supervisor listens on Rasa's port"
-    load.killed_pid = pid
-    os.kill(pid, signal.SIGKILL)
-    load.outage.killed_at = time.monotonic()
+    while not load.done():
+        pid = child_serving_port(stack.process.pid, port)
+        assert pid is not None, "no child of the supervisor listens on Rasa's port"
+        load.killed_pid = pid
+        os.kill(pid, signal.SIGKILL)
+        load.outage.killed()
+        while load.outage.down and not load.done():
+            await asyncio.sleep(READY_POLL_SECONDS)
+        await asyncio.sleep(KILL_AGAIN_AFTER_SECONDS)
+        if not _down_window_wants_more(load):
+            return
 
 
 async def _run(stack: RunningStack) -> Load:
@@ -244,10 +275,8 @@ def _seconds(sent: Sequence[Sent]) -> str:
 def _report(load: Load) -> str:
     outage = load.outage
     lines = [f"{len(load.sent)} messages in {time.monotonic() - load.started:.0f} s"]
-    if outage.killed_at is not None and outage.restored_at is not None:
-        lines.append(
-            f"Rasa (pid {load.killed_pid}) down for {outage.restored_at - outage.killed_at:.1f} s"
-        )
+    if outage.kills:
+        lines.append(f"Rasa killed {outage.kills} times, down for {outage.down_seconds:.1f} s")
     for window in (UP, DOWN):
         in_window = [s for s in load.sent if s.window == window]
         questions = load.passes[window]
