@@ -20,6 +20,7 @@ from embedding.adaptation import (
     train_adapted_model,
 )
 from repo_paths import REPO_ROOT, base_embedding_model_dir
+from tests.support.embedding_sentences import embedding_sentences
 
 BASE = base_embedding_model_dir()
 EXAMPLES = [
@@ -28,13 +29,7 @@ EXAMPLES = [
         (REPO_ROOT / "tests/data/adaptation_tiny.yml").read_text(encoding="utf-8")
     )
 ]
-SENTENCES = [
-    line
-    for line in (REPO_ROOT / "tests/data/embedding_sentences.txt")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if line
-][:30]
+SENTENCES = embedding_sentences()[:30]
 # a few steps with a learning rate high enough to move the weights measurably
 TINY = AdaptationConfig(batch_size=4, max_passage_tokens=32, learning_rate=1e-4)
 

