@@ -28,23 +28,14 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from embedding.provision import (
-    PROVENANCE_FILE,
-    _exclusive,
-    _make_readable,
-    _remove_leftovers,
-    _swap_into_place,
-    is_complete_model,
-    read_provenance,
-)
+from embedding.model_directory import Outcome, build_once
+from embedding.provision import PROVENANCE_FILE, is_complete_model, read_provenance
 from embedding.sentence_transformer import model_identity
 
 # Bump when the training procedure changes what it produces for the same inputs.
@@ -264,34 +255,30 @@ def train_adapted_model(
     config = config or AdaptationConfig()
     expected = input_hash(base_dir, examples, config)
     target = Path(target).absolute()
-    if is_current(target, expected):
+    figures: dict[str, float] = {}
+
+    def build(work: Path) -> None:
+        figures.update(fine_tune(base_dir, examples, work, config, progress))
+        provenance = {
+            "source": str(base_dir),
+            "from": "adaptation",
+            "base_model": model_identity(base_dir),
+            "input_hash": expected,
+            "adaptation": ADAPTATION_VERSION,
+            "examples": len(examples),
+            "config": asdict(config),
+            "training": figures,
+        }
+        (work / PROVENANCE_FILE).write_text(
+            json.dumps(provenance, indent=2) + "\n", encoding="utf-8"
+        )
+
+    outcome = build_once(target, lambda directory: is_current(directory, expected), build)
+    if outcome is Outcome.CURRENT:
         progress(f"{target} is up to date (inputs {expected[:12]})")
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(target):
-        if is_current(target, expected):
-            progress(f"{target} was adapted meanwhile by another process")
-            return False
-        _remove_leftovers(target)
-        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-        try:
-            figures = fine_tune(base_dir, examples, work, config, progress)
-            provenance = {
-                "source": str(base_dir),
-                "from": "adaptation",
-                "base_model": model_identity(base_dir),
-                "input_hash": expected,
-                "adaptation": ADAPTATION_VERSION,
-                "examples": len(examples),
-                "config": asdict(config),
-                "training": figures,
-            }
-            (work / PROVENANCE_FILE).write_text(
-                json.dumps(provenance, indent=2) + "\n", encoding="utf-8"
-            )
-            _make_readable(work)
-            _swap_into_place(work, target)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    if outcome is Outcome.BUILT_MEANWHILE:
+        progress(f"{target} was adapted meanwhile by another process")
+        return False
     progress(f"adapted model written to {target} ({figures['seconds']:.0f} s)")
     return True

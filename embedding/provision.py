@@ -18,19 +18,17 @@ The target records a hash of its input, so a re-run with the same input does not
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from embedding.model_directory import Outcome, build_once
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -180,43 +178,6 @@ def _refuse_foreign_files(target: Path) -> None:
         raise FileExistsError(f"{target} holds files this tool did not write; not replacing it")
 
 
-@contextlib.contextmanager
-def _exclusive(target: Path) -> Iterator[None]:
-    """One provisioning per target at a time (the stack's set-up and a test run may overlap)."""
-    lock_path = target.parent / f".{target.name}.lock"
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _remove_leftovers(target: Path) -> None:
-    """Work directories of a run that was killed; safe under the lock."""
-    for pattern in (f".{target.name}.partial-*", f".{target.name}.old-*"):
-        for leftover in target.parent.glob(pattern):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _swap_into_place(work: Path, target: Path) -> None:
-    """Readers see the old complete model or the new one, never a half-written directory."""
-    if not target.exists():
-        work.rename(target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    target.rename(old / target.name)
-    work.rename(target)
-    shutil.rmtree(old)
-
-
-def _make_readable(directory: Path) -> None:
-    """mkdtemp and some writers create owner-only modes; the app may run as another user."""
-    directory.chmod(0o755)
-    for path in directory.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-
-
 # --------------------------------------------------------------------- populating
 def _copy_model(source: Path, work: Path) -> None:
     ignore = shutil.ignore_patterns(*_NOT_COPIED, PROVENANCE_FILE)
@@ -259,18 +220,6 @@ def _write_provenance(work: Path, source: ModelSource, name: str) -> None:
     (work / PROVENANCE_FILE).write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
 
 
-def _build(target: Path, source: ModelSource, name: str) -> None:
-    _remove_leftovers(target)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    try:
-        _populate(work, source, name)
-        _write_provenance(work, source, name)
-        _make_readable(work)
-        _swap_into_place(work, target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
 def provision_model(target_dir: Path, *, source: str = DEFAULT_MODEL) -> Path:
     """Makes `target_dir` hold `source` (a model name or a directory); returns `target_dir`.
 
@@ -283,16 +232,17 @@ def provision_model(target_dir: Path, *, source: str = DEFAULT_MODEL) -> Path:
         return target_dir
     _refuse_foreign_files(target)
     found = find_source(source, target)
-    if is_up_to_date(target, found):
+
+    def build(work: Path) -> None:
+        say(f"provisioning {source} from {found.kind} ({found.path}) into {target}")
+        _populate(work, found, source)
+        _write_provenance(work, found, source)
+
+    outcome = build_once(target, lambda directory: is_up_to_date(directory, found), build)
+    if outcome is Outcome.CURRENT:
         say(f"{target} is up to date ({source} from {found.kind})")
-        return target_dir
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(target):
-        if is_up_to_date(target, found):
-            say(f"{target} was provisioned meanwhile by another process")
-        else:
-            say(f"provisioning {source} from {found.kind} ({found.path}) into {target}")
-            _build(target, found, source)
+    elif outcome is Outcome.BUILT_MEANWHILE:
+        say(f"{target} was provisioned meanwhile by another process")
     return target_dir
 
 
