@@ -18,4 +18,4 @@ RUN useradd --create-home rasa && mkdir -p /app/var && chown -R rasa /app/var
 USER rasa
 EXPOSE 5005
 # Rasa's HTTP API listens beyond loopback here, so it refuses to start without a token.
-CMD ["sh", "-c", "[ -n \"$RASA_TOKEN\" ] || { echo 'RASA_TOKEN must be set' >&2; exit 1; }; exec rasa run --enable-api --interface 0.0.0.0 --port 5005 --model models/bot.tar.gz --endpoints \"${RASA_ENDPOINTS:-bot/endpoints.yml}\" --credentials bot/credentials.yml --auth-token \"$RASA_TOKEN\""]
+CMD ["sh", "-c", "[ -n \"$RASA_TOKEN\" ] || { echo 'RASA_TOKEN must be set' >&2; exit 1; }; exec python -m bot.rasa_server run --enable-api --interface 0.0.0.0 --port 5005 --model models/bot.tar.gz --endpoints \"${RASA_ENDPOINTS:-bot/endpoints.yml}\" --credentials bot/credentials.yml --auth-token \"$RASA_TOKEN\""]

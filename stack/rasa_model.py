@@ -37,6 +37,11 @@ def rasa_command(*arguments: str) -> list[str]:
     return [str(RASA.bin("rasa")), *arguments]
 
 
+def rasa_server_command(*arguments: str) -> list[str]:
+    """`rasa run` through bot/rasa_server.py, which compiles the action-reply schema once."""
+    return [str(RASA.bin("python")), "-m", "bot.rasa_server", "run", *arguments]
+
+
 def rasa_env() -> dict[str, str]:
     """Environment for every Rasa command: the repo on the path, quiet TensorFlow."""
     env = dict(os.environ)

@@ -17,9 +17,9 @@ from pathlib import Path
 from repo_paths import INDEX_DIR
 from stack import REPO_ROOT, VAR_DIR
 from stack.artefacts import app_env
-from stack.environments import APP, RASA
+from stack.environments import APP
 from stack.progress import say
-from stack.rasa_model import rasa_env
+from stack.rasa_model import rasa_env, rasa_server_command
 
 READY_TIMEOUT_SECONDS = 600
 MAX_BACKOFF_SECONDS = 30.0
@@ -108,9 +108,7 @@ def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[C
         r_env["ACTION_ENDPOINT_URL"] = f"{ports.app_url}/webhook"
         r_env["ACTION_TOKEN"] = action_token
         r_env["TRACKER_DB"] = str(tracker_db(var_dir, n))
-        rasa_cmd = [
-            str(RASA.bin("rasa")),
-            "run",
+        rasa_cmd = rasa_server_command(
             "--enable-api",
             "--interface",
             ports.host,
@@ -122,7 +120,7 @@ def build_children(model: Path, ports: Ports, var_dir: Path = VAR_DIR) -> list[C
             "bot/endpoints.yml",
             "--credentials",
             "bot/credentials.yml",
-        ]
+        )
         if token:
             rasa_cmd += ["--auth-token", token]
         name = "rasa" if ports.rasa_processes == 1 else f"rasa-{n}"

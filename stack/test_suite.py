@@ -116,7 +116,7 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
             None,
         ),
         (
-            "pytest (Rasa environment: NLU components, policies, tracker and lock stores)",
+            "pytest (Rasa environment: NLU components, policies, tracker and lock stores, server)",
             [
                 str(RASA.python),
                 "-m",
@@ -125,6 +125,7 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
                 "tests/bot/policies",
                 "tests/bot/lock_stores",
                 "tests/bot/tracker_stores",
+                "tests/bot/test_rasa_server.py",
                 "-p",
                 "no:cacheprovider",
                 *extra,
@@ -142,6 +143,7 @@ def run_suite(pytest_args: list[str] | None = None) -> int:
                 "--ignore=tests/bot/policies",
                 "--ignore=tests/bot/lock_stores",
                 "--ignore=tests/bot/tracker_stores",
+                "--ignore=tests/bot/test_rasa_server.py",
                 *extra,
             ],
             None,

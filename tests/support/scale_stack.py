@@ -108,8 +108,7 @@ def _start_app(
 def _start_replica(
     index: int, port: int, env: dict[str, str], endpoints: Path, model: Path, var_dir: Path
 ) -> ServerProcess:
-    command = rasa_model.rasa_command(
-        "run",
+    command = rasa_model.rasa_server_command(
         "--enable-api",
         "--interface",
         HOST,
