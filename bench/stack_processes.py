@@ -61,7 +61,8 @@ def process_name(argv: Sequence[str], pid: int) -> str:
         return "supervisor"
     if "app.main:create_app" in joined:
         return "app"
-    if any(Path(a).name == "rasa" for a in argv) and "run" in argv:
+    rasa_program = any(Path(a).name == "rasa" for a in argv) or "bot.rasa_server" in argv
+    if rasa_program and "run" in argv:
         port = argv[argv.index("--port") + 1] if "--port" in argv[:-1] else ""
         return f"rasa:{port}" if port else "rasa"
     program = Path(argv[0]).name if argv else "?"

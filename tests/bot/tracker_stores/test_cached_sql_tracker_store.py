@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import sqlalchemy
 import yaml
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
@@ -283,3 +284,18 @@ def test_the_recent_turns_cover_what_every_policy_looks_back_at() -> None:
 
     looked_back = [p["max_history"] for p in config["policies"] if p.get("max_history")]
     assert all(recent >= states for states in looked_back)
+
+
+def test_sqlite_commits_go_to_the_write_ahead_log_without_waiting_for_the_disk(
+    store: CachedSQLTrackerStore, database: SQLTrackerStore
+) -> None:
+    opened = []
+    sqlalchemy.event.listen(store.engine, "connect", lambda *_: opened.append(1))
+    converse(store, [greeting(), *card_application()])
+    # one connection kept open: closing the last one would checkpoint the log every turn
+    assert len(opened) <= 1
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        # 1 = NORMAL (the default, 2 = FULL, syncs the disk on every commit)
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    assert state(run(database.retrieve(SENDER))) == state(run(store.retrieve(SENDER)))
