@@ -9,8 +9,7 @@ Whatever is fitted to our knowledge is scored only on folds it was not fitted on
 - the adapted model: one model per fold, trained on the other folds' entries
   (var/retrieval_dev/models/fold-K, `--train-folds` builds the missing ones), and each query
   is encoded by the model of its own fold; the corpus is the whole knowledge either way;
-- fusion method and weight: chosen per fold on the other folds' queries; for the service,
-  the coverage re-ranking weight too (FusionConfig.coverage_weight, with today's fusion).
+- fusion method and weight: chosen per fold on the other folds' queries.
 Unfitted rows (BM25, the base model, today's fixed weights) score every query once.
 
 Two settings are scored:
@@ -53,12 +52,10 @@ from retrieval.embedder import Embedder
 from retrieval.entry_folds import FOLDS, entry_folds, query_folds
 from retrieval.evaluate import corpus_documents, read_jsonl, read_qrels
 from retrieval.hybrid import (
-    CURATED_FAQ_COVERAGE_WEIGHT,
     CURATED_FAQ_DENSE_WEIGHT,
     FUSION_METHODS,
     FusionConfig,
     HybridRetriever,
-    coverage_reranked,
     fuse,
 )
 from retrieval.knowledge_service import KnowledgeService
@@ -70,15 +67,10 @@ DEV_DIR = REPO_ROOT / "tests" / "data" / "retrieval_dev"
 WORK_DIR = VAR_DIR / "retrieval_dev"
 FOLD_MODELS_DIR = WORK_DIR / "models"
 WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-COVERAGE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 # questions written apart from the FAQ and the dev set: a check the policy is not fitted on
 NEW_TOPICS_FILE = REPO_ROOT / "tests" / "data" / "new_topics.yml"
 TODAY_BEIR = FusionConfig()
-# the coverage re-ranking acts in HybridRetriever.search (the abstention section's top hits);
-# the ranking tables fuse the components without it
-TODAY_SERVICE = FusionConfig(
-    dense_weight=CURATED_FAQ_DENSE_WEIGHT, coverage_weight=CURATED_FAQ_COVERAGE_WEIGHT
-)
+TODAY_SERVICE = FusionConfig(dense_weight=CURATED_FAQ_DENSE_WEIGHT)
 RUN_DEPTH = 100
 # what issue 14 added, each switchable for the comparison (`--without`, `--today`)
 FEATURES = ("structure", "words", "passages", "focus")
@@ -108,8 +100,7 @@ class Variant:
 
 VARIANT = Variant()
 
-# (dense, bm25) by document position; the service setting adds each candidate's coverage
-Components = tuple[dict[int, float], ...]
+Components = tuple[dict[int, float], dict[int, float]]
 Metrics = tuple[float, float, float]
 
 
@@ -162,23 +153,14 @@ def fusion_grid(methods: Sequence[str] = FUSION_METHODS) -> list[FusionConfig]:
     return [FusionConfig(dense_weight=w, method=m) for m in methods for w in WEIGHTS]
 
 
-def fused_with_coverage(parts: Components, config: FusionConfig) -> dict[int, float]:
-    """The fusion and, with the candidates' coverage in `parts`, the coverage re-ranking."""
-    fused = fuse(parts[0], parts[1], config)
-    if len(parts) < 3:
-        return fused
-    return coverage_reranked(fused, lambda i: parts[2].get(i, 0.0), config)
-
-
 def chosen_on_other_folds(
-    scored: Scored,
-    dev: DevSet,
-    grid: Sequence[FusionConfig],
-    rank: Callable[[Components, FusionConfig], dict[int, float]] = lambda p, c: fuse(p[0], p[1], c),
+    scored: Scored, dev: DevSet, grid: Sequence[FusionConfig]
 ) -> tuple[dict[str, Metrics], list[FusionConfig]]:
     """Per fold, the fusion that is best (nDCG@10) on the other folds' queries, applied to
     this fold's queries: the held-out figure of tuning the fusion on our own dev set."""
-    table = {config: per_query(scored, dev, lambda p, c=config: rank(p, c)) for config in grid}
+    table = {
+        config: per_query(scored, dev, lambda p, c=config: fuse(p[0], p[1], c)) for config in grid
+    }
     held_out: dict[str, Metrics] = {}
     chosen = []
     for fold in range(FOLDS):
@@ -217,13 +199,6 @@ def print_setting(
         held, chosen = chosen_on_other_folds(scored, dev, fusion_grid())
         print(line(f"hybrid {name}, method+weight tuned", mean(held, query_ids), describe(chosen)))
         finals[name] = statistics.mode(chosen)
-        if today.coverage_weight and all(len(p) > 2 for p in scored.parts.values()):
-            covered = per_query(scored, dev, lambda p: fused_with_coverage(p, today))
-            print(line(f"hybrid {name}, today's + coverage", mean(covered, query_ids)))
-            grid = [replace(today, coverage_weight=w) for w in COVERAGE_WEIGHTS]
-            held, chosen = chosen_on_other_folds(scored, dev, grid, fused_with_coverage)
-            weights = " chosen: " + " ".join(f"{c.coverage_weight:g}" for c in chosen)
-            print(line(f"hybrid {name}, coverage tuned", mean(held, query_ids), weights))
     return finals
 
 
@@ -233,27 +208,13 @@ def cached(embedder: Embedder, name: str) -> CachedEmbedder:
 
 
 def components_of(
-    retriever: HybridRetriever,
-    texts: Sequence[str],
-    encoder: CachedEmbedder,
-    with_coverage: bool = False,
+    retriever: HybridRetriever, texts: Sequence[str], encoder: CachedEmbedder
 ) -> list[Components]:
-    """(dense, bm25) of each text; `with_coverage`: and the coverage of the text by every
-    document either side puts among its fusion candidates."""
     encoder.encode_queries(list(texts))  # one batch into the cache; searches then read it
     searching = retriever.embedder
     retriever.embedder = encoder
-    n = retriever.fusion.candidates
     try:
-        found: list[Components] = []
-        for text in texts:
-            dense, bm25 = retriever.score_components(text)
-            if not with_coverage:
-                found.append((dense, bm25))
-                continue
-            tops = [sorted(side, key=lambda i, d=side: (-d[i], i))[:n] for side in (dense, bm25)]
-            found.append((dense, bm25, retriever.coverages(text, sorted({*tops[0], *tops[1]}))))
-        return found
+        return [retriever.score_components(text) for text in texts]
     finally:
         retriever.embedder = searching
 
@@ -305,7 +266,7 @@ def score_family(embedders: Sequence[tuple[str, Embedder]], dev: DevSet, setting
             for qid, text in zip(dev.query_ids, dev.texts, strict=True)
             if len(embedders) == 1 or dev.folds[qid] == fold
         ]
-        found = components_of(retriever, [t for _, t in mine], encoder, setting == "service")
+        found = components_of(retriever, [t for _, t in mine], encoder)
         parts.update({qid: c for (qid, _), c in zip(mine, found, strict=True)})
         unanswerable += components_of(retriever, dev.unanswerable, encoder)
     ordered = {qid: parts[qid] for qid in dev.query_ids if qid in parts}

@@ -57,13 +57,6 @@ class FusionConfig:
     # BM25 on held-out folds (bench/retrieval_dev.py); their question sentence alone lacks
     # the context the background gives ("撮影代は自腹？").
     question_focus: float = 0.0
-    # the top `coverage_depth` fused candidates are re-ranked by fused + coverage_weight x the
-    # share of the question's content words (idf-weighted) that the document contains
-    # (retrieval/word_evidence.py), so that of two entries of one topic the one that also
-    # names what is asked (持ち物, 代わりに, 年金 rather than 国保) comes first. 0: off (the plain
-    # corpus); the bot's index uses CURATED_FAQ_COVERAGE_WEIGHT.
-    coverage_weight: float = 0.0
-    coverage_depth: int = 20
 
     def __post_init__(self) -> None:
         if self.method not in FUSION_METHODS:
@@ -72,8 +65,6 @@ class FusionConfig:
             raise ValueError("dense_weight must be between 0 and 1")
         if not 0.0 <= self.question_focus <= 1.0:
             raise ValueError("question_focus must be between 0 and 1")
-        if self.coverage_weight < 0.0 or self.coverage_depth < 1:
-            raise ValueError("coverage_weight must be >= 0 and coverage_depth >= 1")
 
     @property
     def passage_split(self) -> PassageSplit:
@@ -83,12 +74,6 @@ class FusionConfig:
 # The bot's index (FAQ with alternates + plan passages): chosen on every held-out fold of
 # the dev set, nDCG@10 0.868 vs 0.831 BM25, 0.785 dense (base model).
 CURATED_FAQ_DENSE_WEIGHT = 0.4
-# The bot's index: the coverage re-ranking weight (FusionConfig.coverage_weight), chosen on
-# the other folds for 4 of the 5 held-out folds of the dev set (0.3 for the fifth; grid 0 to
-# 0.4; bench/retrieval_dev.py, base model): nDCG@10 0.876 against 0.869 without on held-out
-# folds; the bot's top hit (English questions expanded) is relevant for 84.9% of the
-# answerable dev questions against 83.5% without.
-CURATED_FAQ_COVERAGE_WEIGHT = 0.2
 
 
 class HybridRetriever:
@@ -202,28 +187,10 @@ class HybridRetriever:
 
     def search(self, query: str, top_k: int = 10) -> list[ScoredDocument]:
         dense, bm25 = self.score_components(query)
-        return self.rank(dense, bm25, top_k, coverage_of=self._coverage_reader(query))
-
-    def _coverage_reader(self, query: str) -> Callable[[int], float] | None:
-        """The coverage of `query` by a document position, when the fusion re-ranks by it."""
-        if not self.fusion.coverage_weight or self.mode != "hybrid" or not len(self._bm25):
-            return None
-        words = self.analyzer.content_words(query)
-        return lambda position: coverage(words, self._bm25, position)
-
-    def coverages(self, query: str, positions: Sequence[int]) -> dict[int, float]:
-        """The coverage of `query` by the documents at `positions` (for tuning the fusion)."""
-        if not len(self._bm25):
-            return {}
-        words = self.analyzer.content_words(query)
-        return {i: coverage(words, self._bm25, i) for i in positions}
+        return self.rank(dense, bm25, top_k)
 
     def rank(
-        self,
-        dense: dict[int, float],
-        bm25: dict[int, float],
-        top_k: int = 10,
-        coverage_of: Callable[[int], float] | None = None,
+        self, dense: dict[int, float], bm25: dict[int, float], top_k: int = 10
     ) -> list[ScoredDocument]:
         if self.mode == "dense":
             fused = dense
@@ -231,8 +198,6 @@ class HybridRetriever:
             fused = bm25
         else:
             fused = self._fuse(dense, bm25)
-            if coverage_of is not None:
-                fused = coverage_reranked(fused, coverage_of, self.fusion)
         ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:top_k]
         return [
             ScoredDocument(
@@ -295,20 +260,6 @@ def fuse(dense: dict[int, float], bm25: dict[int, float], fusion: FusionConfig) 
     if fusion.method == RRF:
         return _reciprocal_rank_fusion(top_dense, top_bm25, fusion)
     return _normalized_sum(top_dense, top_bm25, fusion.dense_weight)
-
-
-def coverage_reranked(
-    fused: dict[int, float], coverage_of: Callable[[int], float], fusion: FusionConfig
-) -> dict[int, float]:
-    """`fused` with coverage_weight x coverage added to its top coverage_depth scores (a pure
-    function, for tuning). The rest keep their scores, which stay below the re-ranked ones."""
-    if not fusion.coverage_weight:
-        return fused
-    head = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[: fusion.coverage_depth]
-    reranked = dict(fused)
-    for i, score in head:
-        reranked[i] = score + fusion.coverage_weight * coverage_of(i)
-    return reranked
 
 
 def _normalized_sum(

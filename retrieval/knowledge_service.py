@@ -25,12 +25,7 @@ from knowledge.municipality import Municipality
 from retrieval.documents import Document, ScoredDocument
 from retrieval.embedder import Embedder
 from retrieval.english_glossary import EnglishGlossary
-from retrieval.hybrid import (
-    CURATED_FAQ_COVERAGE_WEIGHT,
-    CURATED_FAQ_DENSE_WEIGHT,
-    FusionConfig,
-    HybridRetriever,
-)
+from retrieval.hybrid import CURATED_FAQ_DENSE_WEIGHT, FusionConfig, HybridRetriever
 from retrieval.text_analysis import TermAnalyzer
 from retrieval.vector_cache import CachedEmbedder, VectorCache
 
@@ -62,12 +57,10 @@ class AbstentionPolicy:
     Fitted with bench/retrieval_dev.py (bench/abstention.py): logistic regression, answerable
     against unanswerable dev questions (tests/data/retrieval_dev), classes weighted alike;
     min_confidence is the lowest at which at most 20% of the unanswerable dev questions still
-    get an answer. Fitted and thresholded on four folds and scored on the fifth, with the
-    ranking of 2026-12-02 (English function words out of BM25, the coverage re-ranking of
-    retrieval/hybrid.py), that answers 91.3% of the answerable dev questions (80.3% with a
-    relevant FAQ first: the ranking's top hit is relevant for 84.9%, the most any threshold
-    can give) and 20.6% (22 of 107) of the unanswerable ones; these weights, fitted on all
-    folds before that ranking change: 90.7%, 79.7% and 16.8%. The dense cosine and BM25
+    get an answer. Fitted and thresholded on four folds and scored on the fifth, that answers
+    90.9% of the answerable dev questions (77.9% with a relevant FAQ first: the ranking's top
+    hit is relevant for 82.2%, the most any threshold can give) and 18.7% of the unanswerable
+    ones; fitted on all folds, as here: 90.9%, 77.9% and 19.6%. The dense cosine and BM25
     alone (reweighted) give 89.2% and 23.4% on held-out folds; the top document's coverage of
     the question adds nothing on held-out folds to these three, so its weight is 0 and it
     counts only in `covers_all`.
@@ -244,9 +237,7 @@ class KnowledgeService:
         say = progress or logger.info
         base = load_knowledge(knowledge_dir, municipality)
         documents = faq_documents(base) + plan_documents(base)
-        fusion = fusion or FusionConfig(
-            dense_weight=CURATED_FAQ_DENSE_WEIGHT, coverage_weight=CURATED_FAQ_COVERAGE_WEIGHT
-        )
+        fusion = fusion or FusionConfig(dense_weight=CURATED_FAQ_DENSE_WEIGHT)
         analyzer = analyzer or TermAnalyzer(knowledge_dir / "lexicon.yml")
         key = index_key(documents, embedder.model_id, fusion, analyzer.signature)
         retriever = HybridRetriever(analyzer, embedder, fusion=fusion)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from retrieval.documents import Document
-from retrieval.hybrid import FusionConfig, HybridRetriever, coverage_reranked, fuse
+from retrieval.hybrid import FusionConfig, HybridRetriever, fuse
 from retrieval.text_analysis import TermAnalyzer
 from retrieval.vector_store import InMemoryVectorStore
 
@@ -190,31 +190,3 @@ def test_hits_carry_the_word_evidence_of_the_question() -> None:
         hits[0].bm25_score,
     )
     assert make("dense").with_word_evidence(question, hits) == hits
-
-
-def test_coverage_reranking_lifts_the_candidate_that_covers_the_question() -> None:
-    fused = {0: 1.0, 1: 0.95, 2: 0.5}
-    covered = {0: 0.2, 1: 1.0, 2: 1.0}.__getitem__
-    config = FusionConfig(coverage_weight=0.2, coverage_depth=2)
-
-    reranked = coverage_reranked(fused, covered, config)
-
-    assert reranked == pytest.approx({0: 1.04, 1: 1.15, 2: 0.5})  # 2 is below the depth
-    assert coverage_reranked(fused, covered, FusionConfig()) == fused
-
-
-def test_search_reranks_by_coverage_only_when_asked() -> None:
-    plain = make("hybrid")
-    reranking = HybridRetriever(
-        TermAnalyzer(),
-        KeywordEmbedder(),
-        fusion=FusionConfig(coverage_weight=0.5),
-        store_factory=InMemoryVectorStore,
-    )
-    reranking.index(DOCUMENTS)
-
-    before = plain.search("児童手当の申請", top_k=3)
-    after = reranking.search("児童手当の申請", top_k=3)
-
-    assert after[0].document.id == before[0].document.id == "jidou"
-    assert after[0].score == pytest.approx(before[0].score + 0.5)  # covers every word
