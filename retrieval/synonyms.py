@@ -15,7 +15,6 @@ fails offline; the group ids in sudachidict-core need no more than the dictionar
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -62,9 +61,7 @@ class SynonymGroups:
             self._local.tokenizer = tokenizer
         return tokenizer
 
-    def tokens(self, text: str, skip: Callable[[str], bool] | None = None) -> list[str]:
-        """`skip`: words (as written) whose groups are left out, e.g. English function words,
-        which Sudachi files as nouns with synonym groups (my, in, for)."""
+    def tokens(self, text: str) -> list[str]:
         tokenizer = self._tokenizer()
         if tokenizer is None or not text.strip():
             return []
@@ -72,8 +69,6 @@ class SynonymGroups:
         for start in range(0, len(text), MAX_PIECE_CHARS):
             for morpheme in tokenizer.tokenize(text[start : start + MAX_PIECE_CHARS]):
                 if morpheme.part_of_speech()[0] in SKIPPED_POS:
-                    continue
-                if skip is not None and skip(morpheme.surface()):
                     continue
                 tokens.extend(f"{SYNONYM_PREFIX}{g}" for g in morpheme.synonym_group_ids())
         return tokens

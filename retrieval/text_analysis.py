@@ -8,14 +8,11 @@ Spellings are folded the same way on both sides: 旧字体 become 新字体 befo
 (國民健康保險 → 国民健康保険), lemmas are compared in hiragana (UniDic's lemma already
 folds 送り仮名 and most kana/kanji spellings: 申込み, 申し込み → 申し込む). Each content word
 also adds its Sudachi synonym groups (retrieval/synonyms.py), weighted lower in a query than
-the words the resident typed. English function words (how, do, I, my, the …; the list in
-data/english_stopwords.txt) are dropped like the Japanese particles: entries carry English
-alternates, and an English question otherwise matched them on those words alone.
+the words the resident typed.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +23,6 @@ from japanese_text.folding import katakana_to_hiragana
 from retrieval.synonyms import SYNONYM_PREFIX, SynonymGroups, synonyms_available
 
 KYUJITAI_FILE = Path(__file__).parent / "data" / "kyujitai.tsv"
-ENGLISH_STOPWORDS_FILE = Path(__file__).parent / "data" / "english_stopwords.txt"
 # a synonym group counts this much in a query, against 1 for a word the resident typed
 SYNONYM_QUERY_WEIGHT = 0.5
 
@@ -86,21 +82,6 @@ def kyujitai_table() -> dict[int, str]:
     return table
 
 
-@lru_cache(maxsize=1)
-def english_stopwords() -> frozenset[str]:
-    lines = ENGLISH_STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
-
-
-def is_english_stopword(word: str) -> bool:
-    """An English function word (lower case or not); Japanese words never are."""
-    return word.isascii() and word.lower() in english_stopwords()
-
-
-def _stopwords_digest() -> str:
-    return hashlib.sha256(" ".join(sorted(english_stopwords())).encode()).hexdigest()[:8]
-
-
 def fold_characters(text: str) -> str:
     """旧字体 -> 新字体, character by character."""
     return text.translate(kyujitai_table())
@@ -129,15 +110,12 @@ class TermAnalyzer:
     def signature(self) -> str:
         """What shapes the terms (part of the index key)."""
         synonyms = self._synonyms is not None and synonyms_available()
-        return (
-            f"synonyms={synonyms}:{self.synonym_weight}|folding={self._fold is not str}"
-            f"|english_stopwords={_stopwords_digest()}"
-        )
+        return f"synonyms={synonyms}:{self.synonym_weight}|folding={self._fold is not str}"
 
     def lemmas(self, text: str) -> list[str]:
         terms: list[str] = []
         for word in self._segmenter.segment(self._fold(text)):
-            if word.pos in STOP_POS or word.lemma in STOP_LEMMAS or is_english_stopword(word.lemma):
+            if word.pos in STOP_POS or word.lemma in STOP_LEMMAS:
                 continue
             lemma = self._fold_kana(word.lemma.lower())
             if lemma.strip():
@@ -149,11 +127,7 @@ class TermAnalyzer:
         about the topic), for measuring how much of a question a document covers."""
         words: dict[str, ContentWord] = {}
         for word in self._segmenter.segment(self._fold(text)):
-            if (
-                word.pos not in CONTENT_POS
-                or word.lemma in STOP_LEMMAS
-                or is_english_stopword(word.lemma)
-            ):
+            if word.pos not in CONTENT_POS or word.lemma in STOP_LEMMAS:
                 continue
             lemma = self._fold_kana(word.lemma.lower())
             if not lemma.strip() or lemma.isdigit() or lemma in words:
@@ -165,7 +139,7 @@ class TermAnalyzer:
     def terms(self, text: str) -> list[str]:
         terms = self.lemmas(text)
         if self._synonyms is not None:
-            terms += self._synonyms.tokens(self._fold(text), skip=is_english_stopword)
+            terms += self._synonyms.tokens(self._fold(text))
         return terms
 
     def query_weights(self, text: str) -> dict[str, float]:

@@ -59,16 +59,3 @@ def test_synonyms_and_folding_can_be_switched_off() -> None:
     assert not any(t.startswith(SYNONYM_PREFIX) for t in plain.terms("はんこをなくした"))
     assert plain.lemmas("手續き") != plain.lemmas("手続き")
     assert plain.signature != TermAnalyzer(LEXICON).signature
-
-
-def test_english_function_words_are_left_out() -> None:
-    analyzer = TermAnalyzer(LEXICON)
-
-    terms = analyzer.terms("How do I get a seal certificate for my mother?")
-    words = [w.lemma for w in analyzer.content_words("What do I need to bring?")]
-
-    assert {"seal", "certificate", "mother"} <= set(terms)
-    assert not {"how", "do", "i", "get", "a", "for", "my"} & set(terms)
-    assert words == ["bring"]
-    # a synonym group of "my" or "in" would meet Japanese words of the same group
-    assert analyzer.terms("my in for the") == []
