@@ -234,6 +234,11 @@ class EmergencyLexicon:
             return EmergencyCheck(MENTION, kind, words, "hypothetical")
         if strong:
             return EmergencyCheck(EMERGENCY, kind, words, "urgent" if urgent else "words")
+        if set(hits) == {UNKNOWN}:
+            # 「だれか助けて〜」 names no incident and is as often about a deadline as a fire:
+            # the resident gets the answer and the 119/110 line, never the alarm instead of it,
+            # whatever a trained model makes of the sentence
+            return EmergencyCheck(MENTION, kind, words, "cry for help")
         # weak words on their own need DIET's agreement; a person they happen to, another
         # weak word of the same kind, or urgency corroborates them
         person = occurs(self.persons)

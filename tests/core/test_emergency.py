@@ -75,7 +75,11 @@ def heldout_utterances() -> list[tuple[str, str]]:
         ("110円切手は窓口で買えますか", NONE, None),
         ("7", NONE, None),
         ("action=buyItem&itemId=123123&color=red", NONE, None),
-        ("たすけて", POSSIBLE, UNKNOWN),
+        ("たすけて", MENTION, UNKNOWN),
+        ("庭で落ち葉を焼くと隣から煙の苦情が来ます", NONE, None),
+        ("締め切り前で修羅場です、だれか助けて〜", MENTION, UNKNOWN),
+        ("子どもがいなくなった", EMERGENCY, POLICE),
+        ("隣の家から変なにおいがする", POSSIBLE, FIRE),
     ],
 )
 def test_verdicts_follow_words_and_context(
