@@ -6,13 +6,16 @@ standard library, PyYAML and japanese_text only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict
 
 import yaml
 
 from japanese_text import fold_spelling
+
+# how surely the knowledge base would answer (retrieval/knowledge_service.py AnswerDecision.level)
+SURE, TENTATIVE = "sure", "tentative"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class FlowEvidenceTable:
     intents: Dict[str, FlowEvidence]
     not_evidence: tuple[str, ...] = ()
     yield_to_knowledge: frozenset[str] = frozenset()
+    yield_to_tentative_knowledge: frozenset[str] = frozenset()
+    # intent -> the words with which a resident asks for the flow itself
+    yield_unless_asked: Dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> FlowEvidenceTable:
@@ -59,7 +65,22 @@ class FlowEvidenceTable:
             )
         not_evidence = tuple(fold_spelling(str(p)) for p in data.get("not_evidence") or [])
         yielding = frozenset(str(i) for i in data.get("yield_to_knowledge") or [])
-        return cls(str(data["fallback_action"]), intents, not_evidence, yielding)
+        tentative = frozenset(str(i) for i in data.get("yield_to_tentative_knowledge") or [])
+        unless = {
+            str(name): tuple(fold_spelling(str(w)) for w in words or [])
+            for name, words in (data.get("yield_to_knowledge_unless_asked") or {}).items()
+        }
+        return cls(str(data["fallback_action"]), intents, not_evidence, yielding, tentative, unless)
+
+    def yields(self, intent: str, knowledge: str | None, folded_text: str) -> bool:
+        """Whether `intent` gives way to the knowledge base, which would answer the message
+        at `knowledge` level (`sure`, `tentative`, `abstained`; None when not told)."""
+        if knowledge == SURE and intent in self.yield_to_knowledge:
+            return True
+        if knowledge in (SURE, TENTATIVE) and intent in self.yield_to_tentative_knowledge:
+            return True
+        asked = self.yield_unless_asked.get(intent)
+        return knowledge == SURE and asked is not None and not any(w in folded_text for w in asked)
 
     def folded(self, text: str) -> str:
         """The message as evidence is looked for in it."""

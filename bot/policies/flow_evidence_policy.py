@@ -5,7 +5,9 @@ A misread flow is worse than an honest "cannot answer": 「70歳です。スマ�
 resident's message, when DIET's intent is a flow intent listed in bot/flow_evidence.yml and
 either its confidence is below the calibrated threshold or the message lacks the words or
 entities the flow works with — or when DIET read small talk, "out of scope" or "a person,
-please" while the knowledge base is sure of an answer — this policy predicts the knowledge
+please" while the knowledge base is sure of an answer (a greeting: has one at all), or the
+card form for a question about the card that does not ask for the form — this policy
+predicts the knowledge
 base's action with the highest priority; the retriever then answers or abstains with the
 contact. Everywhere else it
 abstains and the rules decide. NLU stays what it is (its scores measure understanding);
@@ -35,7 +37,6 @@ EVIDENCE_FILE_NAME = "flow_evidence.yml"
 INTENT_PREFIX = "/"
 # the app's verdict on whether the knowledge base would answer (core/conversation.py)
 KNOWLEDGE_KEY = "knowledge"
-SURE = "sure"
 
 
 @DefaultV1Recipe.register(
@@ -119,11 +120,12 @@ class FlowEvidencePolicy(Policy):
         intent = message.intent or {}
         name = str(intent.get("name"))
         metadata = message.metadata or {}
-        if name in self._table.yield_to_knowledge and metadata.get(KNOWLEDGE_KEY) == SURE:
+        folded = self._table.folded(text)
+        if self._table.yields(name, metadata.get(KNOWLEDGE_KEY), folded):
             return True
         evidence = self._table.intents.get(name)
         if evidence is None:
             return False
         entities = {e.get("entity") for e in message.entities or []}
         confidence = float(intent.get("confidence") or 0.0)
-        return not evidence.admits(confidence, self._table.folded(text), entities, is_english(text))
+        return not evidence.admits(confidence, folded, entities, is_english(text))

@@ -28,11 +28,18 @@ def policy(tmp_path) -> FlowEvidencePolicy:
 
 
 def tracker(
-    text: str, intent: str, confidence: float = 0.99, entities: list[dict[str, Any]] = ()
+    text: str,
+    intent: str,
+    confidence: float = 0.99,
+    entities: list[dict[str, Any]] = (),
+    knowledge: str | None = None,
 ) -> DialogueStateTracker:
+    metadata = {"knowledge": knowledge} if knowledge else None
     events = [
         ActionExecuted("action_listen"),
-        UserUttered(text, {"name": intent, "confidence": confidence}, list(entities)),
+        UserUttered(
+            text, {"name": intent, "confidence": confidence}, list(entities), metadata=metadata
+        ),
     ]
     return DialogueStateTracker.from_events("s", events, DOMAIN.slots)
 
@@ -72,6 +79,60 @@ def test_a_flow_with_its_evidence_is_left_to_the_rules(
     policy: FlowEvidencePolicy, text: str, intent: str
 ) -> None:
     assert decided(policy, tracker(text, intent)) is None
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("返信用の封筒を捨ててしもたんやけど、紙の申請書を送る方法あるん？", "card_apply"),
+        ("生後半年の娘の旅券、受け取りの日に娘も連れて行かないとダメですか", "card_receive"),
+        ("印鑑登録のカードが見当たらない。悪用されないか心配", "card_lost"),
+    ],
+)
+def test_the_cards_flows_need_a_word_of_the_card(
+    policy: FlowEvidencePolicy, text: str, intent: str
+) -> None:
+    assert decided(policy, tracker(text, intent)) == "action_answer_question"
+
+
+@pytest.mark.parametrize(
+    "text, knowledge, decision",
+    [
+        ("生後3か月の息子、カード用の写真なしで作れますか", "sure", "action_answer_question"),
+        ("生後3か月の息子、カード用の写真なしで作れますか", "tentative", None),
+        ("マイナンバーカードを申請したい", "sure", None),
+        ("マイナカードの申請をお願いします", "sure", None),
+    ],
+)
+def test_the_form_gives_way_to_a_sure_answer_unless_it_is_asked_for(
+    policy: FlowEvidencePolicy, text: str, knowledge: str, decision: str | None
+) -> None:
+    assert decided(policy, tracker(text, "card_apply", knowledge=knowledge)) == decision
+
+
+@pytest.mark.parametrize(
+    "knowledge, decision",
+    [
+        ("sure", "action_answer_question"),
+        ("tentative", "action_answer_question"),
+        ("abstained", None),
+    ],
+)
+def test_a_question_read_as_a_greeting_gets_any_answer_the_knowledge_base_has(
+    policy: FlowEvidencePolicy, knowledge: str, decision: str | None
+) -> None:
+    text = "新居に住み始めて3週間たっちゃった。今から届けても罰金とられる？"
+
+    assert decided(policy, tracker(text, "greet", knowledge=knowledge)) == decision
+
+
+def test_out_of_scope_gives_way_only_to_a_sure_answer(policy: FlowEvidencePolicy) -> None:
+    text = "パートでも保育園入れますか"
+
+    assert decided(policy, tracker(text, "out_of_scope", knowledge="tentative")) is None
+    assert (
+        decided(policy, tracker(text, "out_of_scope", knowledge="sure")) == "action_answer_question"
+    )
 
 
 def test_a_cash_card_is_not_the_card(policy: FlowEvidencePolicy) -> None:
