@@ -8,7 +8,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answer_question import answer_from_knowledge, sure_answer, topic_slots
+from bot.actions.answer_question import (
+    answer_from_knowledge,
+    sure_answer_elsewhere,
+    topic_slots,
+)
 from bot.actions.dispatch import send
 from bot.actions.entity_values import latest_entity
 from bot.actions.runtime_action import RuntimeAction
@@ -36,15 +40,7 @@ class ActionProcedureGuide(RuntimeAction):
         typed = not text.startswith("/")
         if procedure is not None and typed:
             named = MOVING_PROCEDURES if procedure == MOVING else {procedure}
-            sure = sure_answer(runtime, text)
-            if sure is not None and sure.metadata.get("procedure") in named:
-                # 「転出の届けって2週間前からじゃないと出せないの？」: the procedure's entry the
-                # words point at (its deadline), not its how-to, which no aspect was read for
-                chosen = str(sure.metadata["procedure"])
-                send(dispatcher, [document_message(sure)])
-                dispatcher.utter_message(response="utter_procedure_next")
-                return [SlotSet("procedure", chosen), SlotSet("topic", chosen)]
-            if sure is not None:
+            if sure_answer_elsewhere(runtime, text, "procedure", named):
                 answered = answer_from_knowledge(dispatcher, tracker, runtime, text)
                 return topic_slots(answered)
         if procedure == MOVING and aspect is None:
