@@ -44,12 +44,18 @@ def sure_answer_elsewhere(
     when the resident's words point surely at an entry elsewhere (「引っ越しで転校するんだけど」
     is about 転校), that entry is the answer.
     """
+    best = sure_answer(runtime, query)
+    return best is not None and best.metadata.get(metadata_key) not in values
+
+
+def sure_answer(runtime: Runtime, query: str) -> Document | None:
+    """The entry the knowledge base is sure answers the resident's own words, if any."""
     if runtime.knowledge is None or not query.strip() or query.startswith("/"):
-        return False
+        return None
     decision = runtime.knowledge.decide(query)
     if decision.level != SURE or decision.best is None:
-        return False
-    return decision.best.document.metadata.get(metadata_key) not in values
+        return None
+    return decision.best.document
 
 
 def topic_slots(document: Document | None) -> list[dict[str, Any]]:

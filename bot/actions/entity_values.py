@@ -57,3 +57,10 @@ def latest_entity(latest_message: dict[str, Any], entity: str, allowed: set[str]
             if key:
                 return key
     return None
+
+
+def aspects_named(text: str, allowed: set[str]) -> set[str]:
+    """The aspects whose surface forms the text contains, whether or not DIET tagged them:
+    「児童手当の申請方法を教えて」 names the how-to even when no entity was extracted."""
+    folded = fold(text)
+    return {key for surface, key in _synonyms().items() if key in allowed and surface in folded}

@@ -8,13 +8,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.answer_question import (
-    answer_from_knowledge,
-    sure_answer_elsewhere,
-    topic_slots,
-)
+from bot.actions.answer_question import answer_from_knowledge, sure_answer, topic_slots
 from bot.actions.dispatch import send
-from bot.actions.entity_values import latest_entity
+from bot.actions.entity_values import aspects_named, latest_entity
 from bot.actions.runtime_action import RuntimeAction
 from bot.actions.topic_words import names_a_topic
 from core.answers import document_message
@@ -40,9 +36,23 @@ class ActionProcedureGuide(RuntimeAction):
         typed = not text.startswith("/")
         if procedure is not None and typed:
             named = MOVING_PROCEDURES if procedure == MOVING else {procedure}
-            if sure_answer_elsewhere(runtime, text, "procedure", named):
+            sure = sure_answer(runtime, text)
+            if sure is not None and sure.metadata.get("procedure") not in named:
                 answered = answer_from_knowledge(dispatcher, tracker, runtime, text)
                 return topic_slots(answered)
+            if (
+                sure is not None
+                and procedure != MOVING
+                and aspect is None
+                and aspects_named(text, ASPECTS) <= {sure.metadata.get("aspect")}
+            ):
+                # 「転出の届けって2週間前からじゃないと出せないの？」: no aspect was read, but the
+                # words point surely at one of the named procedure's entries (its deadline);
+                # the how-to the missing aspect would default to is not what was asked. Words
+                # of another aspect (申請方法) keep the ranking within that aspect's entries.
+                send(dispatcher, [document_message(sure)])
+                dispatcher.utter_message(response="utter_procedure_next")
+                return [SlotSet("procedure", procedure), SlotSet("topic", procedure)]
         if procedure == MOVING and aspect is None:
             dispatcher.utter_message(response="utter_ask_moving_kind")
             return []

@@ -84,3 +84,31 @@ async def test_the_moving_button_asks_which_move(holder: RuntimeHolder) -> None:
     result = await run_action(ActionProcedureGuide(holder), tracker)
 
     assert result.responses == ["utter_ask_moving_kind"]
+
+
+async def test_a_sure_answer_within_the_procedure_wins_over_its_how_to(
+    holder: RuntimeHolder,
+) -> None:
+    """No aspect was read for 「何日以内」, but the words point surely at the deadline entry."""
+    tracker = make_tracker(
+        "児童手当って生まれてから何日以内に出さないとだめなの",
+        "ask_procedure",
+        entities=[entity("procedure", "児童手当")],
+    )
+
+    result = await run_action(ActionProcedureGuide(holder), tracker)
+
+    assert result.messages[0]["custom"]["document_id"] == "proc-child-allowance-deadline"
+    assert result.responses[-1] == "utter_procedure_next"
+    assert result.slots() == {"procedure": "child_allowance", "topic": "child_allowance"}
+
+
+async def test_asking_how_to_apply_gets_the_how_to(holder: RuntimeHolder) -> None:
+    tracker = make_tracker(
+        "児童手当の申請方法を教えて", "ask_procedure", entities=[entity("procedure", "児童手当")]
+    )
+
+    result = await run_action(ActionProcedureGuide(holder), tracker)
+
+    assert result.messages[0]["custom"]["document_id"] == "proc-child-allowance-apply"
+    assert "児童手当" in result.messages[0]["text"]
