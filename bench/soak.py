@@ -16,7 +16,9 @@ the webhook's answers and the queue). When the stack has no LINE channel, or thi
 no secret, the LINE part is skipped and says why.
 
 Printed: errors (as bench/load.py counts them, plus LINE messages never answered), the RSS of
-every process of the stack at the start, every minute and at the end with its growth, and the
+every process of the stack at the start, every minute and at the end, its growth from the end
+of a warm-up minute (the same load, `--warm-up-minutes`) and from the cold start, each split
+into anonymous memory and mapped files (see MemorySamples), and the
 LINE queue depth from /metrics (loopback needs no token; METRICS_TOKEN is sent when set) until
 it drains to 0 after the residents stop.
 """
@@ -50,7 +52,13 @@ from bench.line_api_stub import LineApiStub
 from bench.line_events import new_user_id, signed_request, text_event
 from bench.prometheus_text import metric_value
 from bench.question_mix import QuestionMix, resident_rng
-from bench.stack_processes import ProcessSample, StackProcesses, rss_changes, usage_lines
+from bench.stack_processes import (
+    ProcessSample,
+    RssChange,
+    StackProcesses,
+    rss_changes,
+    usage_lines,
+)
 
 QUEUE_DEPTH = "chatbot_line_queue_depth"  # app/metrics.py
 QUEUE_AGE = "chatbot_line_queue_oldest_seconds"
@@ -256,14 +264,17 @@ async def soak(
     line_residents = round(args.residents * args.line_share) if line else 0
     print(
         f"soak: {args.residents} residents ({line_residents} on LINE) for "
-        f"{args.minutes:g} min, {args.think[0]:g}-{args.think[1]:g} s think time, "
+        f"{args.minutes:g} min after {args.warm_up_minutes:g} min of warm-up, "
+        f"{args.think[0]:g}-{args.think[1]:g} s think time, "
         f"seed {args.seed}"
     )
     tally = Tally()
     first = await asyncio.to_thread(stack.sample)
     print(f"[ 0:00] {rss_line(first)}")
     start = time.perf_counter()
-    deadline = start + args.minutes * 60
+    warm_up = args.warm_up_minutes * 60
+    deadline = start + warm_up + args.minutes * 60
+    warmed = asyncio.create_task(sample_at(stack, start + warm_up))
     await asyncio.gather(
         watch(client, stack, tally, args, start, deadline, line is not None),
         *(
@@ -274,14 +285,46 @@ async def soak(
     ran = time.perf_counter() - start
     drained = await drain(client, tally, args, start) if line else None
     last = await asyncio.to_thread(stack.sample)
-    return report(args, tally, first, last, ran, drained, line.stub if line else None)
+    memory = MemorySamples(first, await warmed, last)
+    return report(args, tally, memory, ran, drained, line.stub if line else None)
+
+
+async def sample_at(stack: StackProcesses, when: float) -> list[ProcessSample]:
+    await asyncio.sleep(max(0.0, when - time.perf_counter()))
+    return await asyncio.to_thread(stack.sample)
+
+
+@dataclass(frozen=True)
+class MemorySamples:
+    """The stack's memory cold (before the first resident), after the warm-up and at the end.
+
+    Growth is judged from the end of the warm-up: in the first minute the processes page in
+    the parts of the model's weights and of the dictionaries that residents' words touch
+    (mapped files, bounded by their size) and fill their bounded caches; a leak is what keeps
+    growing after that. The cold figure is printed too, split into anonymous and mapped.
+    """
+
+    cold: list[ProcessSample]
+    warm: list[ProcessSample]
+    end: list[ProcessSample]
+
+
+def print_growth(title: str, changes: list[RssChange]) -> None:
+    print(title)
+    for c in changes:
+        note = " (restarted during the run)" if c.restarted else ""
+        anon = c.end_anon_mib - c.start_anon_mib
+        mapped = (c.end_mib - c.end_anon_mib) - (c.start_mib - c.start_anon_mib)
+        print(
+            f"  {c.name:<12} {c.start_mib:7.0f} -> {c.end_mib:7.0f} MiB  {c.percent:+6.1f}%"
+            f"  (anonymous {anon:+5.0f} MiB, mapped files {mapped:+5.0f} MiB){note}"
+        )
 
 
 def report(
     args: argparse.Namespace,
     tally: Tally,
-    first: list[ProcessSample],
-    last: list[ProcessSample],
+    memory: MemorySamples,
     ran: float,
     drained: float | None,
     stub: LineApiStub | None,
@@ -303,18 +346,17 @@ def report(
                 + (f"; {stub.pushes} pushes instead of replies" if stub.pushes else "")
             )
     print(f"processes at the end (CPU averaged over the {ran / 60:.1f} min run):")
-    for line in usage_lines(first, last, ran):
+    last = memory.end
+    for line in usage_lines(memory.cold, last, ran):
         print(line)
-    print("RSS growth, start -> end:")
-    changes = rss_changes(first, last)
-    for c in changes:
-        note = " (restarted during the run)" if c.restarted else ""
-        print(
-            f"  {c.name:<12} {c.start_mib:7.0f} -> {c.end_mib:7.0f} MiB  {c.percent:+6.1f}%{note}"
-        )
+    cold = rss_changes(memory.cold, last)
+    changes = rss_changes(memory.warm, last)
+    print_growth("RSS growth, cold start -> end:", cold)
+    print_growth(f"RSS growth, after {args.warm_up_minutes:g} min of warm-up -> end:", changes)
     depth_max = max((d for _, d in tally.depths), default=None)
     web_errors = sum(error_counts(tally.web).values())
     growth = ",".join(f"{c.name}:{c.percent:+.1f}%" for c in changes) or "-"
+    cold_growth = ",".join(f"{c.name}:{c.percent:+.1f}%" for c in cold) or "-"
     print(
         f"SUMMARY soak residents={args.residents} minutes={args.minutes:g} "
         f"web_turns={len(tally.web)} web_errors={web_errors} "
@@ -322,7 +364,8 @@ def report(
         f"line_p95={duration(LatencySummary.of(answers).p95) if stub else 'unchecked'} "
         f"queue_max={'-' if depth_max is None else f'{depth_max:.0f}'} "
         f"drained_in={'-' if drained is None else f'{drained:.0f}s'} "
-        f"stack_rss={sum(s.rss_mib for s in last):.0f}MiB rss_growth={growth}"
+        f"stack_rss={sum(s.rss_mib for s in last):.0f}MiB rss_growth={growth} "
+        f"rss_growth_cold={cold_growth}"
     )
     return 0
 
@@ -331,7 +374,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.soak")
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--residents", type=int, default=100)
-    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--minutes", type=float, default=5, help="measured, after the warm-up")
+    parser.add_argument(
+        "--warm-up-minutes",
+        type=float,
+        default=1,
+        help="the same load before the measured minutes; memory growth is judged from its end",
+    )
     parser.add_argument("--think", type=float, nargs=2, default=[1.0, 3.0], metavar=("MIN", "MAX"))
     parser.add_argument("--line-share", type=float, default=0.3, help="residents on LINE")
     parser.add_argument("--line-secret", default=os.environ.get("LINE_CHANNEL_SECRET", ""))

@@ -27,6 +27,9 @@ class ProcessSample:
     name: str
     rss_mib: float
     cpu_seconds: float  # user + system since the process started
+    # the anonymous part of rss (heap, arenas, tensors); the rest is mapped files (the model's
+    # weights, the dictionaries), paged in as residents' words touch them and reclaimable
+    anon_mib: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -132,10 +135,10 @@ class StackProcesses:
         for pid, name in self.discover().items():
             try:
                 stat = parse_stat((self.proc / str(pid) / "stat").read_text(encoding="utf-8"))
-                rss = _rss_mib(self.proc / str(pid) / "status")
+                rss, anon = _memory_mib(self.proc / str(pid) / "status")
             except (OSError, ValueError):
                 continue
-            samples.append(ProcessSample(pid, name, rss, stat.cpu_ticks / CLOCK_TICKS))
+            samples.append(ProcessSample(pid, name, rss, stat.cpu_ticks / CLOCK_TICKS, anon))
         return samples
 
     def _pids(self) -> list[int]:
@@ -159,11 +162,14 @@ class StackProcesses:
         return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
 
 
-def _rss_mib(status: Path) -> float:
+def _memory_mib(status: Path) -> tuple[float, float]:
+    """(VmRSS, RssAnon) in MiB; a zombie has neither (0, 0)."""
+    fields = {}
     for line in status.read_text(encoding="utf-8").splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0  # a zombie has no VmRSS
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "RssAnon"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields.get("VmRSS", 0.0), fields.get("RssAnon", 0.0)
 
 
 def usage_lines(
@@ -206,6 +212,8 @@ class RssChange:
     start_mib: float
     end_mib: float
     restarted: bool  # the same role, another pid: the growth is not one process's
+    start_anon_mib: float = 0.0
+    end_anon_mib: float = 0.0
 
     @property
     def percent(self) -> float:
@@ -224,6 +232,8 @@ def rss_changes(start: Sequence[ProcessSample], end: Sequence[ProcessSample]) ->
                 was.rss_mib if was else 0.0,
                 s.rss_mib,
                 restarted=was is not None and was.pid != s.pid,
+                start_anon_mib=was.anon_mib if was else 0.0,
+                end_anon_mib=s.anon_mib,
             )
         )
     return changes

@@ -71,6 +71,14 @@ def test_rss_growth_matches_roles_and_notices_a_restart() -> None:
     assert (rasa.percent, rasa.restarted) == (pytest.approx(-20.0), True)
 
 
+def test_rss_growth_keeps_the_anonymous_part_apart_from_mapped_files() -> None:
+    start = [ProcessSample(1, "app", 1000, 0, anon_mib=600)]
+    end = [ProcessSample(1, "app", 1300, 0, anon_mib=650)]
+    (app,) = rss_changes(start, end)
+    assert (app.start_anon_mib, app.end_anon_mib) == (600, 650)
+    assert (app.end_mib - app.end_anon_mib) - (app.start_mib - app.start_anon_mib) == 250
+
+
 @pytest.fixture
 def listening_port() -> Iterator[int]:
     with socket.socket() as server:
@@ -89,6 +97,7 @@ def test_the_listener_and_its_children_are_the_stack(listening_port: int) -> Non
         assert os.getpid() in found and child.pid in found
         samples = {s.pid: s for s in stack.sample()}
         assert samples[os.getpid()].rss_mib > 10
+        assert 0 < samples[os.getpid()].anon_mib < samples[os.getpid()].rss_mib
         assert samples[os.getpid()].cpu_seconds > 0
     finally:
         child.kill()
