@@ -15,6 +15,7 @@ from bot.actions.runtime_action import RuntimeAction
 from bot.actions.topic_words import names_a_topic
 from core.answers import document_message
 from knowledge.schema import ASPECTS, PROCEDURES
+from retrieval.documents import Document
 
 MOVING = "moving"  # 引っ越し in general: ask which of 転入・転出・転居
 MOVING_PROCEDURES = {"moving_in", "moving_out", "moving_within"}
@@ -50,9 +51,7 @@ class ActionProcedureGuide(RuntimeAction):
                 # words point surely at one of the named procedure's entries (its deadline);
                 # the how-to the missing aspect would default to is not what was asked. Words
                 # of another aspect (申請方法) keep the ranking within that aspect's entries.
-                send(dispatcher, [document_message(sure)])
-                dispatcher.utter_message(response="utter_procedure_next")
-                return [SlotSet("procedure", procedure), SlotSet("topic", procedure)]
+                return _procedure_answer(dispatcher, sure, procedure)
         if procedure == MOVING and aspect is None:
             dispatcher.utter_message(response="utter_ask_moving_kind")
             return []
@@ -83,6 +82,15 @@ class ActionProcedureGuide(RuntimeAction):
             answer_from_knowledge(dispatcher, tracker, runtime, text)
         else:
             best = knowledge.rank_within(text, candidates)[0].document if typed else candidates[0]
-            send(dispatcher, [document_message(best)])
-            dispatcher.utter_message(response="utter_procedure_next")
+            return _procedure_answer(dispatcher, best, procedure)
         return [SlotSet("procedure", procedure), SlotSet("topic", procedure)]
+
+
+def _procedure_answer(
+    dispatcher: CollectingDispatcher, document: Document, procedure: str
+) -> list[dict[str, Any]]:
+    """One of the procedure's entries, the offer of its other aspects, and the procedure kept
+    as the conversation's topic for the follow-ups."""
+    send(dispatcher, [document_message(document)])
+    dispatcher.utter_message(response="utter_procedure_next")
+    return [SlotSet("procedure", procedure), SlotSet("topic", procedure)]
