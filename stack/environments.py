@@ -73,8 +73,3 @@ def ensure(env: Environment) -> None:
             )
         subprocess.run([*pip, "check"], check=False)
     write_stamp(stamp, wanted)
-
-
-def ensure_all() -> None:
-    for env in ALL:
-        ensure(env)
