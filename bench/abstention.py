@@ -201,9 +201,15 @@ def describe(policy: AbstentionPolicy) -> str:
     )
 
 
-def report(name: str, questions: Sequence[Question], outside: Sequence[Question] = ()) -> None:
-    """Held-out figures per feature set, then the policy in the code on the whole dev set."""
-    in_code = AbstentionPolicy()
+def report(
+    name: str,
+    questions: Sequence[Question],
+    outside: Sequence[Question] = (),
+    in_code: AbstentionPolicy | None = None,
+) -> None:
+    """Held-out figures per feature set, then the policy in the code (for this model family)
+    on the whole dev set."""
+    in_code = in_code or AbstentionPolicy()
     answerable = sum(q.answerable for q in questions)
     print(
         f"\nabstention, service index, {name} model: {answerable} answerable and "

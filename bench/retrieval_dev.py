@@ -58,7 +58,7 @@ from retrieval.hybrid import (
     HybridRetriever,
     fuse,
 )
-from retrieval.knowledge_service import KnowledgeService
+from retrieval.knowledge_service import KnowledgeService, policy_for
 from retrieval.metrics import mrr_at_k, ndcg_at_k, recall_at_k
 from retrieval.text_analysis import TermAnalyzer
 from retrieval.vector_cache import CachedEmbedder, VectorCache
@@ -404,7 +404,8 @@ def main() -> None:
             TODAY_SERVICE,
         )
     for name, embedders in families.items():
-        report_abstention(name, *abstention_questions(embedders, dev))
+        questions, outside = abstention_questions(embedders, dev)
+        report_abstention(name, questions, outside, in_code=policy_for(embedders[0][1]))
 
 
 if __name__ == "__main__":

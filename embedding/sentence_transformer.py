@@ -32,6 +32,13 @@ def model_identity(model_dir: Path) -> str:
     return f"{model_dir.name}@{input_hash}" if input_hash else model_dir.name
 
 
+def is_adapted_model(model_dir: Path) -> bool:
+    """Built by embedding/adaptation.py (its provenance says so), not provisioned as it is."""
+    from embedding.provision import read_provenance
+
+    return (read_provenance(model_dir) or {}).get("from") == "adaptation"
+
+
 class SentenceTransformerEmbedder:
     """E5-style asymmetric encoding through the model's named prompts ("query", "passage")."""
 
@@ -42,6 +49,7 @@ class SentenceTransformerEmbedder:
             )
         self.model_dir = model_dir
         self.model_id = model_identity(model_dir)
+        self.adapted = is_adapted_model(model_dir)
         self.batch_size = batch_size
         self.show_progress = show_progress
         self._model: SentenceTransformer | None = None

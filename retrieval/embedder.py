@@ -14,6 +14,9 @@ import numpy as np
 
 class Embedder(Protocol):
     model_id: str
+    # fine-tuned on our knowledge (embedding/adaptation.py): its cosines are spread wider than
+    # the base model's, so the abstention policy is fitted to each family apart
+    adapted: bool
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 

@@ -81,6 +81,7 @@ class CachedEmbedder:
         self.embedder = embedder
         self.cache = cache
         self.model_id = embedder.model_id
+        self.adapted = embedder.adapted
         self._say = progress or (lambda _: None)
         self.used_keys: set[str] = set()
         self.encoded = 0

@@ -31,7 +31,7 @@ EXAMPLES = [
 ]
 SENTENCES = embedding_sentences()[:30]
 # a few steps with a learning rate high enough to move the weights measurably
-TINY = AdaptationConfig(batch_size=4, max_passage_tokens=32, learning_rate=1e-4)
+TINY = AdaptationConfig(epochs=1, batch_size=4, max_passage_tokens=32, learning_rate=1e-4)
 
 
 def vectors(model_dir: Path) -> np.ndarray:
@@ -63,3 +63,28 @@ def test_two_runs_give_the_same_vectors_and_a_third_skips(tmp_path: Path) -> Non
     assert np.min(np.sum(a * b, axis=1)) >= 0.9999
     assert np.min(np.sum(a * base, axis=1)) < 0.9999  # the training did change the model
     assert (first / "model.safetensors").stat().st_mtime_ns == weights
+
+
+@pytest.mark.slow
+def test_an_adapted_model_is_known_as_one(tmp_path: Path) -> None:
+    """The abstention policy is chosen by model family (retrieval/knowledge_service.py)."""
+    from embedding.sentence_transformer import SentenceTransformerEmbedder
+    from retrieval.hybrid import HybridRetriever
+    from retrieval.knowledge_service import (
+        ADAPTED_MODEL_POLICY,
+        AbstentionPolicy,
+        KnowledgeService,
+        policy_for,
+    )
+    from retrieval.text_analysis import TermAnalyzer
+
+    target = tmp_path / "adapted"
+    small = replace(TINY, max_examples=4)
+    train_adapted_model(BASE, EXAMPLES, target, small, progress=lambda _: None)
+    adapted, base = SentenceTransformerEmbedder(target), SentenceTransformerEmbedder(BASE)
+
+    assert adapted.adapted and not base.adapted
+    assert policy_for(adapted) == ADAPTED_MODEL_POLICY != AbstentionPolicy() == policy_for(base)
+    analyzer = TermAnalyzer(REPO_ROOT / "knowledge" / "lexicon.yml")
+    service = KnowledgeService([], HybridRetriever(analyzer, adapted))
+    assert service.policy == ADAPTED_MODEL_POLICY

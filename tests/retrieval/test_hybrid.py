@@ -24,6 +24,7 @@ class KeywordEmbedder:
     """Embeds a text as the normalized sum of the topic directions it mentions."""
 
     model_id = "keyword-test"
+    adapted = False
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         rows = []
