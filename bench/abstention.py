@@ -233,6 +233,17 @@ def report(
         f"answerable, {sum(not q.answerable for q in covered)} unanswerable (of "
         f"{len(covered)} fully covered at cosine >= {in_code.full_coverage_dense})"
     )
+    # full_coverage_dense must stay above every unanswerable question the top hit covers
+    unanswerable_covered = [
+        q.hit.dense_score
+        for q in questions
+        if not q.answerable and q.hit is not None and q.hit.coverage >= 0.999
+    ]
+    if unanswerable_covered:
+        print(
+            f"  highest cosine of a fully covered unanswerable question: "
+            f"{max(unanswerable_covered):.3f} (of {len(unanswerable_covered)})"
+        )
     if outside:
         given = [q for q in outside if _answers(in_code, q)]
         print(
