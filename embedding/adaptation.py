@@ -60,9 +60,9 @@ class TrainingExample:
 class AdaptationConfig:
     """Hyper-parameters; all of them are part of the input hash."""
 
-    epochs: int = 1
+    epochs: int = 3
     batch_size: int = 32
-    learning_rate: float = 3e-5
+    learning_rate: float = 5e-5
     warmup_ratio: float = 0.1
     weight_decay: float = 0.01
     # passages are cut to this many tokens while training (the index encodes up to 512): the
