@@ -5,7 +5,7 @@ predictions, and prints intent macro-F1 and entity F1, then for every flow inten
 bot/flow_evidence.yml how often DIET is right above each confidence: the threshold a flow
 needs is the lowest one where its predictions are right at least PRECISION_TARGET of the time.
 Then it scores the trained model on the held-out file the same way (stack/nlu_report.py).
-Takes 20-30 minutes on two cores (five trainings).
+Takes about an hour on two cores (five trainings; the full model alone took 875 s on 2026-12-03).
 
     python3 -m bench.nlu_calibration [--folds 5] [--skip-cv]
 """
