@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -28,6 +27,7 @@ from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_TYPE, ENTITY_AT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.persisted_file import persist_text, persisted
 from japanese_text import fold_spelling
 
 # UniDic part-of-speech classes that cannot carry an entity on their own.
@@ -73,8 +73,8 @@ class EntitySpanFilter(GraphComponent):
     def __init__(
         self,
         config: Dict[str, Any],
-        model_storage: Optional[ModelStorage] = None,
-        resource: Optional[Resource] = None,
+        model_storage: ModelStorage,
+        resource: Resource,
         forms: Optional[KnownForms] = None,
     ) -> None:
         """Without `forms` (a model trained before they were learnt) only the span and the
@@ -105,24 +105,21 @@ class EntitySpanFilter(GraphComponent):
         **kwargs: Any,
     ) -> EntitySpanFilter:
         forms = None
-        try:
-            with model_storage.read_from(resource) as directory:
-                path = Path(directory) / KNOWN_FORMS_FILE_NAME
-                if path.is_file():
-                    stored = json.loads(path.read_text(encoding="utf-8"))
-                    forms = {kind: frozenset(kind_forms) for kind, kind_forms in stored.items()}
-        except ValueError:
-            pass  # a model without the resource: only span and confidence are checked
+        with persisted(model_storage, resource, KNOWN_FORMS_FILE_NAME) as path:
+            if path is not None:  # without it only span and confidence are checked
+                stored = json.loads(path.read_text(encoding="utf-8"))
+                forms = {kind: frozenset(kind_forms) for kind, kind_forms in stored.items()}
         return cls(config, model_storage, resource, forms)
 
     def train(self, training_data: TrainingData) -> Resource:
         self._forms = known_forms(training_data)
-        if self._model_storage is not None and self._resource is not None:
-            with self._model_storage.write_to(self._resource) as directory:
-                stored = {kind: sorted(kind_forms) for kind, kind_forms in self._forms.items()}
-                (Path(directory) / KNOWN_FORMS_FILE_NAME).write_text(
-                    json.dumps(stored, ensure_ascii=False), encoding="utf-8"
-                )
+        stored = {kind: sorted(kind_forms) for kind, kind_forms in self._forms.items()}
+        persist_text(
+            self._model_storage,
+            self._resource,
+            json.dumps(stored, ensure_ascii=False),
+            KNOWN_FORMS_FILE_NAME,
+        )
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:

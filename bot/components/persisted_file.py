@@ -23,6 +23,12 @@ def persist(model_storage: ModelStorage, resource: Resource, source: Path, name:
         shutil.copy2(source, Path(directory) / name)
 
 
+def persist_text(model_storage: ModelStorage, resource: Resource, text: str, name: str) -> None:
+    """For what a component learns in training rather than reads from a file."""
+    with model_storage.write_to(resource) as directory:
+        (Path(directory) / name).write_text(text, encoding="utf-8")
+
+
 @contextlib.contextmanager
 def persisted(model_storage: ModelStorage, resource: Resource, name: str) -> Iterator[Path | None]:
     """The persisted copy while the context lasts, or None when the model has none."""
