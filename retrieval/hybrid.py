@@ -185,17 +185,26 @@ class HybridRetriever:
             bm25 = self._bm25.scores(weights)
         return dense, bm25
 
-    def search(self, query: str, top_k: int = 10) -> list[ScoredDocument]:
+    def search(
+        self, query: str, top_k: int = 10, dense_weight: float | None = None
+    ) -> list[ScoredDocument]:
+        """`dense_weight` overrides the fusion's for this query (see KnowledgeService)."""
         dense, bm25 = self.score_components(query)
-        return self.rank(dense, bm25, top_k)
+        return self.rank(dense, bm25, top_k, dense_weight)
 
     def rank(
-        self, dense: dict[int, float], bm25: dict[int, float], top_k: int = 10
+        self,
+        dense: dict[int, float],
+        bm25: dict[int, float],
+        top_k: int = 10,
+        dense_weight: float | None = None,
     ) -> list[ScoredDocument]:
         if self.mode == "dense":
             fused = dense
         elif self.mode == "bm25":
             fused = bm25
+        elif dense_weight is not None:
+            fused = fuse(dense, bm25, replace(self.fusion, dense_weight=dense_weight))
         else:
             fused = self._fuse(dense, bm25)
         ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:top_k]

@@ -18,6 +18,8 @@ import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from retrieval.english_stopwords import english_stopwords
+
 if TYPE_CHECKING:
     from sudachipy import Dictionary
 
@@ -69,6 +71,8 @@ class SynonymGroups:
         for start in range(0, len(text), MAX_PIECE_CHARS):
             for morpheme in tokenizer.tokenize(text[start : start + MAX_PIECE_CHARS]):
                 if morpheme.part_of_speech()[0] in SKIPPED_POS:
+                    continue
+                if morpheme.surface().lower() in english_stopwords():
                     continue
                 tokens.extend(f"{SYNONYM_PREFIX}{g}" for g in morpheme.synonym_group_ids())
         return tokens

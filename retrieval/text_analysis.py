@@ -20,6 +20,7 @@ from pathlib import Path
 
 from japanese_text import Lexicon, WordSegmenter
 from japanese_text.folding import katakana_to_hiragana
+from retrieval.english_stopwords import english_stopwords, stopwords_signature
 from retrieval.synonyms import SYNONYM_PREFIX, SynonymGroups, synonyms_available
 
 KYUJITAI_FILE = Path(__file__).parent / "data" / "kyujitai.tsv"
@@ -110,7 +111,11 @@ class TermAnalyzer:
     def signature(self) -> str:
         """What shapes the terms (part of the index key)."""
         synonyms = self._synonyms is not None and synonyms_available()
-        return f"synonyms={synonyms}:{self.synonym_weight}|folding={self._fold is not str}"
+        english = stopwords_signature()
+        return (
+            f"synonyms={synonyms}:{self.synonym_weight}|folding={self._fold is not str}"
+            f"|english_stopwords={english}"
+        )
 
     def lemmas(self, text: str) -> list[str]:
         terms: list[str] = []
@@ -118,7 +123,7 @@ class TermAnalyzer:
             if word.pos in STOP_POS or word.lemma in STOP_LEMMAS:
                 continue
             lemma = self._fold_kana(word.lemma.lower())
-            if lemma.strip():
+            if lemma.strip() and lemma not in english_stopwords():
                 terms.append(lemma)
         return terms
 
@@ -131,6 +136,8 @@ class TermAnalyzer:
                 continue
             lemma = self._fold_kana(word.lemma.lower())
             if not lemma.strip() or lemma.isdigit() or lemma in words:
+                continue
+            if lemma in english_stopwords():
                 continue
             synonyms = self._synonyms.tokens(word.text) if self._synonyms is not None else []
             words[lemma] = ContentWord(lemma, tuple(dict.fromkeys(synonyms)))

@@ -191,3 +191,13 @@ def test_hits_carry_the_word_evidence_of_the_question() -> None:
         hits[0].bm25_score,
     )
     assert make("dense").with_word_evidence(question, hits) == hits
+
+
+def test_a_query_can_weigh_the_dense_side_on_its_own() -> None:
+    # the words name the child allowance's procedure, the meaning (for the test embedder,
+    # the topic word alone) the card
+    retriever = make("hybrid")
+    query = "マイナンバー 申請 手続き"
+
+    assert retriever.search(query, top_k=1, dense_weight=0.0)[0].document.id == "jidou"
+    assert retriever.search(query, top_k=1, dense_weight=1.0)[0].document.id == "card"

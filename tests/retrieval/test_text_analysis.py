@@ -59,3 +59,18 @@ def test_synonyms_and_folding_can_be_switched_off() -> None:
     assert not any(t.startswith(SYNONYM_PREFIX) for t in plain.terms("はんこをなくした"))
     assert plain.lemmas("手續き") != plain.lemmas("手続き")
     assert plain.signature != TermAnalyzer(LEXICON).signature
+
+
+def test_english_function_words_are_no_terms() -> None:
+    # in a Japanese corpus they occur only in the few English alternates, where BM25 would
+    # weigh "the" and "how" as if they named a topic
+    analyzer = TermAnalyzer(LEXICON)
+
+    terms = analyzer.terms("How do I get the passport?")
+
+    assert "passport" in terms
+    assert not {"how", "do", "i", "get", "the"} & set(terms)
+    assert not {w.lemma for w in analyzer.content_words("How do I get the passport?")} & {
+        "how",
+        "the",
+    }
