@@ -68,10 +68,10 @@ class AbstentionPolicy:
     hit is relevant for 82.2%, the most any threshold can give) and 18.7% of the unanswerable
     ones; fitted on all folds, as here: 90.9%, 77.9% and 19.6%. After the English stop words
     and ENGLISH_DENSE_WEIGHT (2026-12-03), unchanged weights: 90.3%, 77.7% and 17.8%; refitted
-    on held-out folds 91.1%, 78.3% and 21.5% (ranking's top hit relevant for 82.5%). The dense cosine and BM25
-    alone (reweighted) give 89.2% and 23.4% on held-out folds; the top document's coverage of
-    the question adds nothing on held-out folds to these three, so its weight is 0 and it
-    counts only in `covers_all`.
+    on held-out folds 91.1%, 78.3% and 21.5% (ranking's top hit relevant for 82.5%). The dense
+    cosine and BM25 alone (reweighted) gave 89.2% and 23.4% on held-out folds; the top
+    document's coverage of the question adds nothing on held-out folds to these three, so its
+    weight is 0 and it counts only in `covers_all`.
     """
 
     weights: tuple[float, ...] = (57.05, 2.893, 0.0, -3.356)
