@@ -327,9 +327,8 @@ class KnowledgeService:
 
     def candidates(self, query: str, top_k: int = 5) -> list[ScoredDocument]:
         """The hits a decision weighs: the top ones, with their word evidence."""
-        text = self._search_text(query)
-        hits = self.retriever.search(text, top_k=top_k, dense_weight=self._dense_weight(query))
-        return self.retriever.with_word_evidence(text, hits)
+        hits = self.search(query, top_k=top_k)
+        return self.retriever.with_word_evidence(self._search_text(query), hits)
 
     def rank_within(self, query: str, documents: list[Document]) -> list[ScoredDocument]:
         """Ranks a known subset (e.g. the FAQs of one procedure) by relevance to `query`."""
