@@ -1,4 +1,5 @@
-"""Rasa's command line, with the custom-action reply checked by a schema compiled once.
+"""Rasa's command line, with the custom-action reply checked by a schema compiled once and
+the model's graph run without dask (bot/sequential_graph_runner.py).
 
 Rasa 3.6 checks every action server reply with `jsonschema.validate(reply, schema)`
 (`RemoteAction._validate_action_result`), and `validate` first checks the schema itself
@@ -24,6 +25,8 @@ from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+
+from bot.sequential_graph_runner import install_sequential_graph_runner
 
 REPLY_HINT = (
     ". Failed to validate Action server response from API, "
@@ -55,6 +58,7 @@ def install_compiled_reply_check() -> None:
 
 def main() -> None:
     install_compiled_reply_check()
+    install_sequential_graph_runner()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
