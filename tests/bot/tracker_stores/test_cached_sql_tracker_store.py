@@ -147,6 +147,48 @@ def test_a_kept_tracker_is_handed_out_without_reading_the_database(
     converse(store, turns[2:])
 
 
+def test_a_new_conversations_first_turn_is_kept_as_the_database_reads_it_back(
+    store: CachedSQLTrackerStore, database: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first turn starts the session: what is kept is what the database returns (from
+    the session start on), so the second turn reads no database."""
+    converse(store, [greeting()])
+    stored = run(database.retrieve(SENDER))
+
+    def no_database(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("read the database")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SQLTrackerStore, "_event_query", no_database)
+        kept = run(store.retrieve(SENDER))
+    assert dumped(kept.events) == dumped(stored.events)
+    assert state(kept) == state(stored)
+    assert isinstance(kept.events[0], SessionStarted)
+    run(store.save(kept))
+    after = converse(store, card_application())
+    assert dumped(run(database.retrieve(SENDER)).events) == dumped(after.events)
+
+
+def test_a_session_start_with_ties_in_its_timestamps_is_read_from_the_database(
+    store: CachedSQLTrackerStore, database: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa's query selects by timestamp: an earlier event logged at the session start's
+    instant would come back too, so such a session is not kept."""
+    at = time.time()
+    converse(store, [greeting()], at=at)  # every event of the turn at one instant
+    reads = []
+    original = SQLTrackerStore._event_query
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(args[2])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(SQLTrackerStore, "_event_query", counted)
+    kept = run(store.retrieve(SENDER))
+    assert reads == [SENDER]
+    assert dumped(kept.events) == dumped(run(database.retrieve(SENDER)).events)
+
+
 def test_a_long_conversation_is_handed_out_short_and_in_the_same_state(
     store: CachedSQLTrackerStore, database: SQLTrackerStore
 ) -> None:
