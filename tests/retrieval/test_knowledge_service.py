@@ -19,7 +19,7 @@ from core.runtime import Runtime
 from repo_paths import REPO_ROOT
 from retrieval.documents import Document, ScoredDocument
 from retrieval.evaluate import read_qrels
-from retrieval.knowledge_service import AbstentionPolicy, KnowledgeService
+from retrieval.knowledge_service import ENGLISH_DENSE_WEIGHT, AbstentionPolicy, KnowledgeService
 
 DEV_DIR = REPO_ROOT / "tests" / "data" / "retrieval_dev"
 
@@ -150,3 +150,33 @@ def test_tentative_answers_are_the_less_reliable_few(service: KnowledgeService) 
     (tentative, tentative_right), (sure, sure_right) = counts[True], counts[False]
     assert 0 < tentative <= 0.15 * (tentative + sure)
     assert tentative_right / tentative < sure_right / sure - 0.15
+
+
+@pytest.mark.parametrize(
+    ("question", "weight"),
+    [
+        ("How do I apply for a My Number card?", ENGLISH_DENSE_WEIGHT),
+        ("マイナンバーカードの申請方法を教えてください", None),
+    ],
+)
+def test_an_english_question_is_fused_with_the_english_dense_weight(
+    service: KnowledgeService,
+    monkeypatch: pytest.MonkeyPatch,
+    question: str,
+    weight: float | None,
+) -> None:
+    """An English question's word side is only the glossary's translation, so its fusion
+    leans on the dense side; every way in (decide, candidates, rank_within) goes through it."""
+    weights: list[float | None] = []
+    search = service.retriever.search
+
+    def recording_search(*args: object, **kwargs: object) -> list[ScoredDocument]:
+        weights.append(kwargs.get("dense_weight"))  # type: ignore[arg-type]
+        return search(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service.retriever, "search", recording_search)
+    service._decisions.clear()
+    service.decide(question)
+    service.candidates(question)
+    service.rank_within(question, service.documents[:3])
+    assert weights and set(weights) == {weight}
