@@ -41,6 +41,7 @@ Rasa's `type: SQL` (Rasa passes them, and `host` from `url`, to the constructor)
 from __future__ import annotations
 
 import itertools
+import json
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
@@ -50,6 +51,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker, TrackerEventDiffEngine
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -117,7 +119,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             if _persisted(tracker) is None:  # a new conversation: nothing stored to count
                 setattr(tracker, PERSISTED_EVENTS, 0)
         persisted = _persisted(tracker)
-        await super().save(tracker)  # through `_additional_events`
+        await self._append_new_events(tracker)
         if persisted is None:
             self._kept.pop(tracker.sender_id, None)
             return
@@ -134,6 +136,22 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self._kept.move_to_end(tracker.sender_id)
         while len(self._kept) > self._max_trackers:
             self._kept.popitem(last=False)
+
+    async def _append_new_events(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's `SQLTrackerStore.save` with the same rows written in one statement.
+
+        Rasa adds one ORM object per event, and the ORM inserts them one by one to learn each
+        row's id: committing a turn's events was 7.8% of Rasa's time under 20 residents
+        (docs/scale.md). The rows are Rasa's, column for column (`_event_row`)."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [
+                _event_row(tracker.sender_id, logged)
+                for logged in self._additional_events(session, tracker)
+            ]
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """The events after those the database holds; counted there for a tracker not from
@@ -180,6 +198,19 @@ def _sqlite_engine_that_keeps_its_connection(url: Any) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _event_row(sender_id: str, logged: Event) -> dict[str, Any]:
+    """The columns `SQLTrackerStore.save` fills for an event."""
+    data = logged.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": logged.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 
 def _persisted(tracker: DialogueStateTracker) -> int | None:

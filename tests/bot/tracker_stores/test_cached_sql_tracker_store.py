@@ -131,6 +131,30 @@ def test_retrieve_after_save_returns_the_tracker_the_database_holds(
     assert kept.active_loop_name is None
 
 
+def _rows(db: Path) -> list[tuple[Any, ...]]:
+    engine = sqlalchemy.create_engine(f"sqlite:///{db}")
+    columns = "sender_id, type_name, timestamp, intent_name, action_name, data"
+    with engine.connect() as connection:
+        query = sqlalchemy.text(f"SELECT {columns} FROM events ORDER BY id")
+        rows = [tuple(row) for row in connection.execute(query)]
+    engine.dispose()
+    return rows
+
+
+def test_the_rows_written_are_rasas_column_for_column(tmp_path: Path) -> None:
+    """One statement per turn instead of Rasa's row-by-row ORM inserts, the same rows."""
+    at = 1_767_225_600.0
+    ours, rasas = tmp_path / "ours.sqlite3", tmp_path / "rasa.sqlite3"
+    converse(cached_store(ours), [greeting(), *card_application()], at=at)
+    rasa_store = SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(rasas))
+    converse(rasa_store, [greeting(), *card_application()], at=at)
+
+    written = _rows(ours)
+    assert len(written) > 10
+    assert any(row[3] for row in written) and any(row[4] for row in written)
+    assert written == _rows(rasas)
+
+
 def test_a_kept_tracker_is_handed_out_without_reading_the_database(
     store: CachedSQLTrackerStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
