@@ -1,5 +1,6 @@
 """Rasa's command line, with the custom-action reply checked by a schema compiled once and
-the model's graph run without dask (bot/sequential_graph_runner.py).
+the model's graph run without dask (bot/sequential_graph_runner.py) and a message's sparse
+features joined without `scipy.sparse.hstack` (bot/sparse_feature_concat.py).
 
 Rasa 3.6 checks every action server reply with `jsonschema.validate(reply, schema)`
 (`RemoteAction._validate_action_result`), and `validate` first checks the schema itself
@@ -27,6 +28,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
 from bot.sequential_graph_runner import install_sequential_graph_runner
+from bot.sparse_feature_concat import install_sparse_feature_concat
 
 REPLY_HINT = (
     ". Failed to validate Action server response from API, "
@@ -59,6 +61,7 @@ def install_compiled_reply_check() -> None:
 def main() -> None:
     install_compiled_reply_check()
     install_sequential_graph_runner()
+    install_sparse_feature_concat()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
