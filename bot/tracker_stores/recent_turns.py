@@ -43,14 +43,14 @@ def recent_turns(tracker: DialogueStateTracker, turns: int) -> DialogueStateTrac
     start = _start_of_recent_turns(events, turns)
     if start == 0:
         return tracker
-    before = _tracker_like(tracker, events[:start])
+    before = tracker_like(tracker, events[:start])
     at = events[start].timestamp
     state = [
         SlotSet(name, slot.value, timestamp=at)
         for name, slot in before.slots.items()
         if slot.has_been_set
     ]
-    recent = _tracker_like(tracker, [*state, *events[start:]])
+    recent = tracker_like(tracker, [*state, *events[start:]])
     if not _applies_the_same(recent, len(state), tracker):
         return tracker
     recent.model_id = tracker.model_id
@@ -103,7 +103,7 @@ def _same_objects(these: list[Event], those: list[Event]) -> bool:
     return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
-def _tracker_like(tracker: DialogueStateTracker, events: list[Event]) -> DialogueStateTracker:
+def tracker_like(tracker: DialogueStateTracker, events: list[Event]) -> DialogueStateTracker:
     """A new tracker for the same conversation and domain, replayed from `events`."""
     new = DialogueStateTracker(
         tracker.sender_id,
